@@ -1,0 +1,147 @@
+#include "common/buffer/buffer.h"
+
+#include <event2/buffer.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/assert.h"
+
+namespace remora::buffer {
+
+Buffer::Buffer() : buf_(evbuffer_new()) { REMORA_RELEASE_ASSERT(buf_ != nullptr, "out of memory"); }
+
+Buffer::~Buffer() { evbuffer_free(buf_); }
+
+void Buffer::add(const void* data, size_t size) {
+  if (size == 0) return;
+  REMORA_RELEASE_ASSERT(evbuffer_add(buf_, data, size) == 0, "out of memory");
+  onLengthChanged();
+}
+
+void Buffer::prepend(std::string_view data) {
+  if (data.empty()) return;
+  REMORA_RELEASE_ASSERT(evbuffer_prepend(buf_, data.data(), data.size()) == 0, "out of memory");
+  onLengthChanged();
+}
+
+void Buffer::move(Buffer& other) {
+  if (other.length() == 0) return;
+  REMORA_RELEASE_ASSERT(evbuffer_add_buffer(buf_, other.buf_) == 0, "out of memory");
+  other.onLengthChanged();
+  onLengthChanged();
+}
+
+void Buffer::move(Buffer& other, size_t size) {
+  if (size == 0) return;
+  REMORA_RELEASE_ASSERT(evbuffer_remove_buffer(other.buf_, buf_, size) >= 0, "out of memory");
+  other.onLengthChanged();
+  onLengthChanged();
+}
+
+void Buffer::drain(size_t size) {
+  if (size == 0) return;
+  evbuffer_drain(buf_, size);
+  onLengthChanged();
+}
+
+size_t Buffer::length() const { return evbuffer_get_length(buf_); }
+
+bool Buffer::copyOut(size_t offset, size_t size, void* out) const {
+  if (offset + size > length()) return false;
+  if (size == 0) return true;
+  evbuffer_ptr pos;
+  if (evbuffer_ptr_set(buf_, &pos, offset, EVBUFFER_PTR_SET) != 0) return false;
+  return evbuffer_copyout_from(buf_, &pos, out, size) == static_cast<ssize_t>(size);
+}
+
+const uint8_t* Buffer::linearize(size_t size) {
+  if (size > length()) return nullptr;
+  if (size == 0) return reinterpret_cast<const uint8_t*>("");
+  return evbuffer_pullup(buf_, static_cast<ssize_t>(size));
+}
+
+std::string Buffer::toString() const {
+  std::string out(length(), '\0');
+  copyOut(0, out.size(), out.data());
+  return out;
+}
+
+ssize_t Buffer::search(std::string_view needle, size_t start) const {
+  if (start > length()) return -1;
+  evbuffer_ptr from;
+  if (evbuffer_ptr_set(buf_, &from, start, EVBUFFER_PTR_SET) != 0) return -1;
+  evbuffer_ptr found = evbuffer_search(buf_, needle.data(), needle.size(), &from);
+  return found.pos;
+}
+
+uint8_t* Buffer::reserve(size_t size) {
+  evbuffer_iovec vec;
+  int n = evbuffer_reserve_space(buf_, static_cast<ssize_t>(size), &vec, 1);
+  REMORA_RELEASE_ASSERT(n == 1 && vec.iov_len >= size, "out of memory");
+  reserved_base_ = vec.iov_base;
+  reserved_len_ = vec.iov_len;
+  return static_cast<uint8_t*>(vec.iov_base);
+}
+
+void Buffer::commit(size_t size) {
+  REMORA_RELEASE_ASSERT(reserved_base_ != nullptr && size <= reserved_len_, "commit without reserve");
+  evbuffer_iovec vec;
+  vec.iov_base = reserved_base_;
+  vec.iov_len = size;
+  reserved_base_ = nullptr;
+  reserved_len_ = 0;
+  REMORA_RELEASE_ASSERT(evbuffer_commit_space(buf_, &vec, 1) == 0, "commit failed");
+  if (size > 0) onLengthChanged();
+}
+
+IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
+  constexpr int kMaxSlices = 2;
+  evbuffer_iovec vecs[kMaxSlices];
+  int n = evbuffer_reserve_space(buf_, static_cast<ssize_t>(max_bytes), vecs, kMaxSlices);
+  REMORA_RELEASE_ASSERT(n > 0, "out of memory");
+  iovec iov[kMaxSlices];
+  size_t room = 0;
+  int used = 0;
+  for (; used < n && room < max_bytes; ++used) {
+    iov[used].iov_base = vecs[used].iov_base;
+    iov[used].iov_len = std::min(vecs[used].iov_len, max_bytes - room);
+    room += iov[used].iov_len;
+  }
+  ssize_t rc = ::readv(fd, iov, used);
+  if (rc < 0) {
+    int err = errno;
+    evbuffer_commit_space(buf_, vecs, 0);
+    return {0, err};
+  }
+  size_t left = static_cast<size_t>(rc);
+  int commit = 0;
+  for (; commit < used && left > 0; ++commit) {
+    vecs[commit].iov_len = std::min(iov[commit].iov_len, left);
+    left -= vecs[commit].iov_len;
+  }
+  evbuffer_commit_space(buf_, vecs, commit);
+  if (rc > 0) onLengthChanged();
+  return {rc, 0};
+}
+
+IoCallResult Buffer::writeToFd(int fd) {
+  constexpr int kMaxSlices = 16;
+  evbuffer_iovec vecs[kMaxSlices];
+  int n = evbuffer_peek(buf_, -1, nullptr, vecs, kMaxSlices);
+  if (n <= 0) return {0, 0};
+  iovec iov[kMaxSlices];
+  int count = std::min(n, kMaxSlices);
+  for (int i = 0; i < count; ++i) {
+    iov[i].iov_base = vecs[i].iov_base;
+    iov[i].iov_len = vecs[i].iov_len;
+  }
+  ssize_t rc = ::writev(fd, iov, count);
+  if (rc < 0) return {0, errno};
+  drain(static_cast<size_t>(rc));
+  return {rc, 0};
+}
+
+}  // namespace remora::buffer

@@ -1,0 +1,79 @@
+#pragma once
+
+// A byte queue for network I/O, backed by libevent's evbuffer (chains of
+// slices, zero-copy moves between buffers, readv/writev). Not thread-safe: a
+// buffer belongs to the thread of the connection that owns it.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <cerrno>
+#include <sys/types.h>
+
+struct evbuffer;
+
+namespace remora::buffer {
+
+// Outcome of a single read(2)/write(2) system call made on a buffer's behalf.
+struct IoCallResult {
+  ssize_t bytes = 0;  // >= 0 when err == 0
+  int err = 0;        // errno of the failed call; EAGAIN means "try later"
+  bool wouldBlock() const { return err == EAGAIN || err == EWOULDBLOCK; }
+};
+
+class Buffer {
+ public:
+  Buffer();
+  virtual ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  void add(const void* data, size_t size);
+  void add(std::string_view data) { add(data.data(), data.size()); }
+  void prepend(std::string_view data);
+  // Moves all (or the first `size`) bytes of `other` to the end of this buffer
+  // without copying the payload.
+  void move(Buffer& other);
+  void move(Buffer& other, size_t size);
+  void drain(size_t size);
+  size_t length() const;
+  bool empty() const { return length() == 0; }
+
+  // Copies `size` bytes starting at `offset` into `out`; returns false if the
+  // buffer holds fewer bytes.
+  bool copyOut(size_t offset, size_t size, void* out) const;
+  // Makes the first `size` bytes contiguous and returns them (nullptr if
+  // fewer bytes are present). Valid until the buffer is next modified.
+  const uint8_t* linearize(size_t size);
+  std::string toString() const;
+  // Returns the offset of `needle` or -1.
+  ssize_t search(std::string_view needle, size_t start = 0) const;
+
+  // Reserves writable space of at least `size` bytes at the end, returns it;
+  // commit(n) then appends the first n bytes written there.
+  uint8_t* reserve(size_t size);
+  void commit(size_t size);
+
+  // One readv(2) of at most `max_bytes`, appended to the buffer.
+  IoCallResult readFromFd(int fd, size_t max_bytes);
+  // One writev(2) of as much as the kernel takes; written bytes are drained.
+  IoCallResult writeToFd(int fd);
+
+  evbuffer* raw() { return buf_; }
+
+ protected:
+  // Called after every change of length; the watermark buffer overrides it.
+  virtual void onLengthChanged() {}
+
+ private:
+  evbuffer* buf_;
+  void* reserved_base_ = nullptr;  // region handed out by reserve()
+  size_t reserved_len_ = 0;
+};
+
+using BufferPtr = std::unique_ptr<Buffer>;
+
+}  // namespace remora::buffer

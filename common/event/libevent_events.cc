@@ -1,0 +1,106 @@
+#include "common/event/libevent_events.h"
+
+#include <event2/event.h>
+
+#include "common/assert.h"
+
+namespace remora::event {
+
+namespace {
+timeval toTimeval(std::chrono::milliseconds delay) {
+  timeval tv;
+  tv.tv_sec = delay.count() / 1000;
+  tv.tv_usec = (delay.count() % 1000) * 1000;
+  return tv;
+}
+
+short toLibeventFlags(uint32_t events) {
+  short flags = 0;
+  if (events & FileReady::kRead) flags |= EV_READ;
+  if (events & FileReady::kWrite) flags |= EV_WRITE;
+  if (events & FileReady::kClosed) flags |= EV_CLOSED;
+  return flags;
+}
+
+uint32_t fromLibeventFlags(short what) {
+  uint32_t events = 0;
+  if (what & EV_READ) events |= FileReady::kRead;
+  if (what & EV_WRITE) events |= FileReady::kWrite;
+  if (what & EV_CLOSED) events |= FileReady::kClosed;
+  return events;
+}
+}  // namespace
+
+LibeventTimer::LibeventTimer(event_base* base, TimerCb cb)
+    : cb_(std::move(cb)), event_(evtimer_new(base, &LibeventTimer::onFire, this)) {
+  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
+}
+
+LibeventTimer::~LibeventTimer() { event_free(event_); }
+
+void LibeventTimer::enableTimer(std::chrono::milliseconds delay) {
+  timeval tv = toTimeval(delay);
+  evtimer_add(event_, &tv);
+}
+
+void LibeventTimer::disableTimer() { evtimer_del(event_); }
+
+bool LibeventTimer::enabled() const { return evtimer_pending(event_, nullptr) != 0; }
+
+void LibeventTimer::onFire(int, short, void* arg) {
+  // Copy: the callback may destroy the timer.
+  auto cb = static_cast<LibeventTimer*>(arg)->cb_;
+  cb();
+}
+
+LibeventFileEvent::LibeventFileEvent(event_base* base, int fd, FileReadyCb cb,
+                                     FileTriggerType trigger, uint32_t events)
+    : base_(base), fd_(fd), cb_(std::move(cb)), trigger_(trigger), event_(event_new(base, -1, 0, nullptr, nullptr)) {
+  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
+  assign(events);
+}
+
+LibeventFileEvent::~LibeventFileEvent() { event_free(event_); }
+
+void LibeventFileEvent::assign(uint32_t events) {
+  enabled_ = events;
+  short flags = static_cast<short>(toLibeventFlags(events) | EV_PERSIST);
+  if (trigger_ == FileTriggerType::Edge) flags |= EV_ET;
+  event_assign(event_, base_, fd_, flags, &LibeventFileEvent::onReady, this);
+  if (events != 0) event_add(event_, nullptr);
+}
+
+void LibeventFileEvent::setEnabled(uint32_t events) {
+  if (events == enabled_) return;
+  event_del(event_);
+  assign(events);
+  // event_del also dropped a pending activation; restore it.
+  if (activated_ != 0) event_active(event_, toLibeventFlags(activated_), 0);
+}
+
+void LibeventFileEvent::activate(uint32_t events) {
+  activated_ |= events;
+  event_active(event_, toLibeventFlags(events), 0);
+}
+
+void LibeventFileEvent::onReady(int, short what, void* arg) {
+  auto* self = static_cast<LibeventFileEvent*>(arg);
+  self->activated_ = 0;
+  self->cb_(fromLibeventFlags(what));
+}
+
+LibeventSignalEvent::LibeventSignalEvent(event_base* base, int signal_number,
+                                         std::function<void()> cb)
+    : cb_(std::move(cb)),
+      event_(evsignal_new(base, signal_number, &LibeventSignalEvent::onSignal, this)) {
+  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
+  evsignal_add(event_, nullptr);
+}
+
+LibeventSignalEvent::~LibeventSignalEvent() { event_free(event_); }
+
+void LibeventSignalEvent::onSignal(int, short, void* arg) {
+  static_cast<LibeventSignalEvent*>(arg)->cb_();
+}
+
+}  // namespace remora::event

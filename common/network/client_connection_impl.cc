@@ -1,0 +1,77 @@
+#include "common/network/client_connection_impl.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace remora::network {
+
+namespace {
+SocketFd makeSocket(const Address& remote) {
+  auto socket = createStreamSocket(remote.family());
+  // A failed socket() surfaces as a connect failure (RemoteClose).
+  return socket ? std::move(*socket) : SocketFd();
+}
+}  // namespace
+
+ClientConnectionImpl::ClientConnectionImpl(event::Dispatcher& dispatcher, const Address& remote,
+                                           const Address* source, TransportSocketPtr transport)
+    : ConnectionImpl(dispatcher, makeSocket(remote), std::move(transport), false),
+      remote_(remote) {
+  info().remote_address = remote;
+  if (source != nullptr) source_ = *source;
+}
+
+void ClientConnectionImpl::connect() {
+  if (!socket_.valid()) {
+    immediate_error_ = EMFILE;
+  } else {
+    int fd = socket_.fd();
+    if (source_) {
+      int one = 1;
+      // The port is picked at connect time, so many connections can share one source IP.
+      ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+      if (::bind(fd, source_->sockAddr(), source_->sockAddrLen()) != 0) immediate_error_ = errno;
+    }
+    if (immediate_error_ == 0) {
+      int rc = ::connect(fd, remote_.sockAddr(), remote_.sockAddrLen());
+      if (rc != 0 && errno != EINPROGRESS) immediate_error_ = errno;
+    }
+  }
+  if (!file_event_) {
+    // No socket at all: report the failure on the next loop iteration.
+    connect_timer_ = dispatcher_.createTimer([this] { closeSocket(ConnectionEvent::RemoteClose); });
+    connect_timer_->enableTimer(std::chrono::milliseconds(0));
+    return;
+  }
+  updateFileEvents();
+  file_event_->activate(event::FileReady::kWrite);
+}
+
+void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) {
+  if (!connecting_) return;
+  connect_timer_ = dispatcher_.createTimer([this] {
+    if (connecting_) closeSocket(ConnectionEvent::ConnectTimeout);
+  });
+  connect_timer_->enableTimer(timeout);
+}
+
+void ClientConnectionImpl::onConnectReady() {
+  int err = immediate_error_ != 0 ? immediate_error_ : socketError(socket_.fd());
+  if (err == 0) {
+    // A spurious wake-up before the handshake finished: not connected yet.
+    if (!peerAddress(socket_.fd())) return;
+  }
+  if (connect_timer_) connect_timer_->disableTimer();
+  if (err != 0) {
+    closeSocket(ConnectionEvent::RemoteClose);
+    return;
+  }
+  connecting_ = false;
+  if (auto local = localAddress(socket_.fd())) info().local_address = *local;
+  updateFileEvents();
+  transport_->onConnected();
+}
+
+}  // namespace remora::network

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "common/network/connection_impl.h"
+
+namespace remora::network {
+
+class ClientConnectionImpl : public ConnectionImpl, public ClientConnection {
+ public:
+  ClientConnectionImpl(event::Dispatcher& dispatcher, const Address& remote,
+                       const Address* source, TransportSocketPtr transport);
+
+  void connect() override;
+  void setConnectTimeout(std::chrono::milliseconds timeout) override;
+
+ protected:
+  void onConnectReady() override;
+
+ private:
+  Address remote_;
+  std::optional<Address> source_;
+  int immediate_error_ = 0;
+  event::TimerPtr connect_timer_;
+};
+
+}  // namespace remora::network

@@ -1,0 +1,116 @@
+#pragma once
+
+// A TCP connection driven by its dispatcher: reads go through the transport
+// socket into a read buffer handed to the read sink; writes are queued in a
+// watermark-limited write buffer and flushed when the socket is writable.
+// Single-threaded: every method runs on the owning dispatcher's thread.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/buffer/buffer.h"
+#include "common/event/dispatcher.h"
+#include "common/network/address.h"
+#include "common/network/transport_socket.h"
+
+namespace remora::network {
+
+enum class ConnectionEvent { RemoteClose, LocalClose, Connected, ConnectTimeout };
+
+enum class ConnectionCloseType {
+  FlushWrite,  // send what is buffered, then close
+  NoFlush,     // close now, dropping buffered bytes
+  Abort        // close now with RST (SO_LINGER 0)
+};
+
+enum class ConnectionState { Open, Closing, Closed };
+
+class ConnectionCallbacks {
+ public:
+  virtual ~ConnectionCallbacks() = default;
+  virtual void onEvent(ConnectionEvent event) = 0;
+  // The write buffer went above its high watermark: stop feeding it.
+  virtual void onAboveWriteBufferHighWatermark() {}
+  // The write buffer drained below its low watermark: feed it again.
+  virtual void onBelowWriteBufferLowWatermark() {}
+};
+
+// Receives the bytes read from the connection. `data` is the connection's read
+// buffer: the sink drains (or moves out) what it consumes; what it leaves stays
+// for the next call. `end_stream` is true once the peer half-closed.
+class ReadSink {
+ public:
+  virtual ~ReadSink() = default;
+  virtual void onData(buffer::Buffer& data, bool end_stream) = 0;
+};
+
+// Facts about a connection that filters, stats and access logs read.
+struct ConnectionInfo {
+  Address local_address;
+  Address remote_address;
+  std::optional<Address> original_destination;  // set by the original_dst listener filter
+  std::string requested_server_name;            // SNI, set by tls_inspector
+  std::vector<std::string> application_protocols;  // ALPN offered, set by tls_inspector
+  std::string transport_protocol = "raw_buffer";   // "tls" when a ClientHello was seen
+  std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
+  // Where the connection's matching/handling is addressed: the original
+  // destination if restored, else the local address.
+  const Address& effectiveLocalAddress() const {
+    return original_destination ? *original_destination : local_address;
+  }
+};
+
+class Connection : public event::DeferredDeletable {
+ public:
+  ~Connection() override = default;
+
+  virtual uint64_t id() const = 0;
+  virtual event::Dispatcher& dispatcher() = 0;
+  virtual void addConnectionCallbacks(ConnectionCallbacks& callbacks) = 0;
+  virtual void removeConnectionCallbacks(ConnectionCallbacks& callbacks) = 0;
+  // At most one sink; reads are paused while there is none.
+  virtual void setReadSink(ReadSink* sink) = 0;
+
+  // Moves `data` into the write buffer. With `end_stream` the write side is
+  // shut down (FIN) once everything is flushed.
+  virtual void write(buffer::Buffer& data, bool end_stream) = 0;
+  virtual void close(ConnectionCloseType type) = 0;
+  virtual ConnectionState state() const = 0;
+
+  // Nested: reads resume only after as many enables as disables.
+  virtual void readDisable(bool disable) = 0;
+  virtual bool readEnabled() const = 0;
+  // When enabled, a FIN from the peer is delivered as end_stream and the
+  // connection stays open for writing; otherwise FIN closes it.
+  virtual void enableHalfClose(bool enabled) = 0;
+  // Soft limit on buffered bytes per direction (Envoy's
+  // per_connection_buffer_limit_bytes); 0 means unlimited.
+  virtual void setBufferLimits(uint32_t limit) = 0;
+  virtual uint32_t bufferLimit() const = 0;
+  virtual bool aboveHighWatermark() const = 0;
+  virtual void noDelay(bool enable) = 0;
+
+  virtual ConnectionInfo& info() = 0;
+  virtual const ConnectionInfo& info() const = 0;
+  virtual const TransportSocket& transportSocket() const = 0;
+  virtual std::string nextProtocol() const = 0;
+  // Bytes of plaintext received and sent over the connection's life.
+  virtual uint64_t bytesReceived() const = 0;
+  virtual uint64_t bytesSent() const = 0;
+  // Why a secure transport failed ("" if it did not).
+  virtual std::string_view transportFailureReason() const = 0;
+  virtual int fd() const = 0;
+};
+
+class ClientConnection : public virtual Connection {
+ public:
+  // Starts the non-blocking connect; Connected or RemoteClose follows.
+  virtual void connect() = 0;
+  // Raises ConnectTimeout and closes if not connected within `timeout`.
+  virtual void setConnectTimeout(std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace remora::network

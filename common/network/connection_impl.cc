@@ -1,0 +1,279 @@
+#include "common/network/connection_impl.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "common/assert.h"
+#include "common/logging/logger.h"
+
+namespace remora::network {
+
+namespace {
+std::atomic<uint64_t> next_connection_id{1};
+// How long a FlushWrite close waits for the peer to take the bytes.
+constexpr std::chrono::milliseconds kDelayedCloseTimeout{1000};
+}  // namespace
+
+ConnectionImpl::ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
+                               TransportSocketPtr transport, bool connected)
+    : dispatcher_(dispatcher),
+      socket_(std::move(socket)),
+      transport_(std::move(transport)),
+      id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
+      read_buffer_([this] { onReadBufferLow(); }, [this] { onReadBufferHigh(); }),
+      write_buffer_([this] { onWriteBufferLow(); }, [this] { onWriteBufferHigh(); }) {
+  transport_->setTransportSocketCallbacks(*this);
+  connecting_ = !connected;
+  if (socket_.valid()) {
+    if (auto local = localAddress(socket_.fd())) info_.local_address = *local;
+    if (connected) {
+      if (auto peer = peerAddress(socket_.fd())) info_.remote_address = *peer;
+    }
+    file_event_ = dispatcher_.createFileEvent(
+        socket_.fd(), [this](uint32_t events) { onFileEvent(events); },
+        event::FileTriggerType::Level, 0);
+  }
+}
+
+ConnectionImpl::~ConnectionImpl() {
+  REMORA_ASSERT(!socket_.valid() || state_ != ConnectionState::Open || true, "");
+  file_event_.reset();
+  if (socket_.valid()) transport_->closeSocket(ConnectionEvent::LocalClose);
+}
+
+void ConnectionImpl::addConnectionCallbacks(ConnectionCallbacks& callbacks) {
+  callbacks_.push_back(&callbacks);
+}
+
+void ConnectionImpl::removeConnectionCallbacks(ConnectionCallbacks& callbacks) {
+  // Removal during a dispatch only blanks the slot, so iteration stays valid.
+  for (auto& entry : callbacks_) {
+    if (entry == &callbacks) entry = nullptr;
+  }
+  if (!dispatching_callbacks_) {
+    callbacks_.erase(std::remove(callbacks_.begin(), callbacks_.end(), nullptr), callbacks_.end());
+  }
+}
+
+void ConnectionImpl::setReadSink(ReadSink* sink) {
+  sink_ = sink;
+  updateFileEvents();
+}
+
+void ConnectionImpl::updateFileEvents() {
+  if (!file_event_ || state_ == ConnectionState::Closed) return;
+  uint32_t events = 0;
+  if (connecting_) {
+    events = event::FileReady::kWrite;
+  } else {
+    bool want_read = read_disable_count_ == 0 && sink_ != nullptr && !read_end_stream_ &&
+                     state_ == ConnectionState::Open;
+    if (want_read) events |= event::FileReady::kRead;
+    bool fin_pending = write_end_stream_ && !write_end_stream_flushed_;
+    if (write_buffer_.length() > 0 || fin_pending || state_ == ConnectionState::Closing) {
+      events |= event::FileReady::kWrite;
+    }
+  }
+  file_event_->setEnabled(events);
+}
+
+void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
+  if (state_ != ConnectionState::Open || write_end_stream_) {
+    data.drain(data.length());
+    return;
+  }
+  write_buffer_.move(data);
+  if (end_stream) write_end_stream_ = true;
+  if (!connecting_) {
+    updateFileEvents();
+    file_event_->activate(event::FileReady::kWrite);
+  }
+}
+
+void ConnectionImpl::close(ConnectionCloseType type) {
+  if (state_ == ConnectionState::Closed) return;
+  if (type == ConnectionCloseType::Abort) {
+    linger lin{1, 0};
+    ::setsockopt(socket_.fd(), SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+    closeSocket(ConnectionEvent::LocalClose);
+    return;
+  }
+  bool has_pending = write_buffer_.length() > 0 || !transport_->canFlushClose();
+  if (type == ConnectionCloseType::NoFlush || !has_pending || connecting_) {
+    closeSocket(ConnectionEvent::LocalClose);
+    return;
+  }
+  if (state_ == ConnectionState::Closing) return;
+  state_ = ConnectionState::Closing;
+  delayed_close_timer_ = dispatcher_.createTimer([this] { closeSocket(ConnectionEvent::LocalClose); });
+  delayed_close_timer_->enableTimer(kDelayedCloseTimeout);
+  updateFileEvents();
+  file_event_->activate(event::FileReady::kWrite);
+}
+
+void ConnectionImpl::closeSocket(ConnectionEvent event) {
+  if (state_ == ConnectionState::Closed) return;
+  state_ = ConnectionState::Closed;
+  if (delayed_close_timer_) delayed_close_timer_->disableTimer();
+  file_event_.reset();
+  transport_->closeSocket(event);
+  socket_.close();
+  // Buffers are released now: a closed connection may linger until deferred
+  // deletion, and its bytes are of no use to anyone.
+  read_buffer_.setWatermarks(0);
+  write_buffer_.setWatermarks(0);
+  read_buffer_.drain(read_buffer_.length());
+  write_buffer_.drain(write_buffer_.length());
+  raiseEvent(event);
+}
+
+void ConnectionImpl::raiseEvent(ConnectionEvent event) {
+  bool outer = !dispatching_callbacks_;
+  dispatching_callbacks_ = true;
+  for (size_t i = 0; i < callbacks_.size(); ++i) {
+    if (callbacks_[i] != nullptr) callbacks_[i]->onEvent(event);
+  }
+  if (outer) {
+    dispatching_callbacks_ = false;
+    callbacks_.erase(std::remove(callbacks_.begin(), callbacks_.end(), nullptr), callbacks_.end());
+  }
+  // A transport finishing its handshake may have plaintext queued to send.
+  if (event == ConnectionEvent::Connected && state_ != ConnectionState::Closed) updateFileEvents();
+}
+
+void ConnectionImpl::readDisable(bool disable) {
+  if (state_ == ConnectionState::Closed) return;
+  if (disable) {
+    if (++read_disable_count_ == 1) updateFileEvents();
+    return;
+  }
+  REMORA_ASSERT(read_disable_count_ > 0, "unbalanced readDisable");
+  if (read_disable_count_ == 0) return;
+  if (--read_disable_count_ == 0) {
+    updateFileEvents();
+    // Bytes (or an end of stream) read before the pause are delivered now.
+    if (read_buffer_.length() > 0 || (read_end_stream_ && !read_end_stream_delivered_)) {
+      file_event_->activate(event::FileReady::kRead);
+    }
+  }
+}
+
+void ConnectionImpl::setBufferLimits(uint32_t limit) {
+  buffer_limit_ = limit;
+  // Like Envoy, the read side is allowed one extra chunk before pausing.
+  read_buffer_.setWatermarks(limit == 0 ? 0 : limit + 1);
+  write_buffer_.setWatermarks(limit == 0 ? 0 : limit + 1);
+}
+
+void ConnectionImpl::noDelay(bool enable) {
+  if (socket_.valid()) (void)setNoDelay(socket_.fd(), enable);
+}
+
+bool ConnectionImpl::shouldDrainReadBuffer() {
+  return buffer_limit_ > 0 && read_buffer_.length() >= buffer_limit_;
+}
+
+void ConnectionImpl::setTransportSocketIsReadable() {
+  if (file_event_) file_event_->activate(event::FileReady::kRead);
+}
+
+void ConnectionImpl::flushWriteBuffer() {
+  if (file_event_ && state_ != ConnectionState::Closed) {
+    file_event_->activate(event::FileReady::kWrite);
+  }
+}
+
+void ConnectionImpl::onFileEvent(uint32_t events) {
+  if (connecting_) {
+    if (events & (event::FileReady::kWrite | event::FileReady::kRead)) onConnectReady();
+    return;
+  }
+  if ((events & event::FileReady::kWrite) && state_ != ConnectionState::Closed) onWriteReady();
+  if ((events & event::FileReady::kRead) && state_ != ConnectionState::Closed) onReadReady();
+}
+
+void ConnectionImpl::onReadReady() {
+  if (read_disable_count_ > 0 || state_ != ConnectionState::Open) return;
+  if (!read_end_stream_) {
+    IoResult result = transport_->doRead(read_buffer_);
+    bytes_received_ += result.bytes_processed;
+    if (result.end_stream_read) read_end_stream_ = true;
+    if (result.action == PostIoAction::Close) {
+      // Deliver what arrived before the error, then close.
+      deliverReadData();
+      closeSocket(ConnectionEvent::RemoteClose);
+      return;
+    }
+  }
+  deliverReadData();
+  if (state_ != ConnectionState::Open) return;
+  bool write_done = write_end_stream_ && write_buffer_.length() == 0;
+  if (read_end_stream_ && (!half_close_ || write_done)) {
+    closeSocket(ConnectionEvent::RemoteClose);
+    return;
+  }
+  updateFileEvents();
+}
+
+void ConnectionImpl::deliverReadData() {
+  if (sink_ == nullptr || read_disable_count_ > 0) return;
+  bool end = read_end_stream_ && !read_end_stream_delivered_;
+  if (read_buffer_.length() == 0 && !end) return;
+  if (end) read_end_stream_delivered_ = true;
+  sink_->onData(read_buffer_, end);
+}
+
+void ConnectionImpl::onWriteReady() {
+  IoResult result = transport_->doWrite(write_buffer_, write_end_stream_);
+  bytes_sent_ += result.bytes_processed;
+  if (result.action == PostIoAction::Close) {
+    closeSocket(ConnectionEvent::RemoteClose);
+    return;
+  }
+  if (write_buffer_.length() == 0 && transport_->canFlushClose()) {
+    if (write_end_stream_) write_end_stream_flushed_ = true;
+    if (state_ == ConnectionState::Closing) {
+      closeSocket(ConnectionEvent::LocalClose);
+      return;
+    }
+    if (write_end_stream_ && read_end_stream_delivered_) {
+      // Both directions have ended: nothing more can happen on this socket.
+      closeSocket(ConnectionEvent::LocalClose);
+      return;
+    }
+  }
+  updateFileEvents();
+}
+
+void ConnectionImpl::onReadBufferHigh() {
+  read_buffer_disabled_ = true;
+  readDisable(true);
+}
+
+void ConnectionImpl::onReadBufferLow() {
+  if (!read_buffer_disabled_) return;
+  read_buffer_disabled_ = false;
+  readDisable(false);
+}
+
+void ConnectionImpl::onWriteBufferHigh() {
+  for (size_t i = 0; i < callbacks_.size(); ++i) {
+    if (callbacks_[i] != nullptr) callbacks_[i]->onAboveWriteBufferHighWatermark();
+  }
+}
+
+void ConnectionImpl::onWriteBufferLow() {
+  for (size_t i = 0; i < callbacks_.size(); ++i) {
+    if (callbacks_[i] != nullptr) callbacks_[i]->onBelowWriteBufferLowWatermark();
+  }
+}
+
+ServerConnectionImpl::ServerConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
+                                           TransportSocketPtr transport)
+    : ConnectionImpl(dispatcher, std::move(socket), std::move(transport), true) {
+  transport_->onConnected();
+}
+
+}  // namespace remora::network

@@ -1,0 +1,102 @@
+#pragma once
+
+// The Connection implementation shared by accepted (server) and outbound
+// (client) connections. Level-triggered: the fd is watched for reads while
+// reading is enabled and for writes while bytes are queued or a connect is in
+// flight.
+
+#include <vector>
+
+#include "common/buffer/watermark_buffer.h"
+#include "common/network/connection.h"
+#include "common/network/socket.h"
+
+namespace remora::network {
+
+class ConnectionImpl : public virtual Connection, protected TransportSocketCallbacks {
+ public:
+  ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket, TransportSocketPtr transport,
+                 bool connected);
+  ~ConnectionImpl() override;
+
+  // Connection
+  uint64_t id() const override { return id_; }
+  event::Dispatcher& dispatcher() override { return dispatcher_; }
+  void addConnectionCallbacks(ConnectionCallbacks& callbacks) override;
+  void removeConnectionCallbacks(ConnectionCallbacks& callbacks) override;
+  void setReadSink(ReadSink* sink) override;
+  void write(buffer::Buffer& data, bool end_stream) override;
+  void close(ConnectionCloseType type) override;
+  ConnectionState state() const override { return state_; }
+  void readDisable(bool disable) override;
+  bool readEnabled() const override { return read_disable_count_ == 0; }
+  void enableHalfClose(bool enabled) override { half_close_ = enabled; }
+  void setBufferLimits(uint32_t limit) override;
+  uint32_t bufferLimit() const override { return buffer_limit_; }
+  bool aboveHighWatermark() const override { return write_buffer_.aboveHighWatermark(); }
+  void noDelay(bool enable) override;
+  ConnectionInfo& info() override { return info_; }
+  const ConnectionInfo& info() const override { return info_; }
+  const TransportSocket& transportSocket() const override { return *transport_; }
+  std::string nextProtocol() const override { return transport_->protocol(); }
+  uint64_t bytesReceived() const override { return bytes_received_; }
+  uint64_t bytesSent() const override { return bytes_sent_; }
+  std::string_view transportFailureReason() const override { return transport_->failureReason(); }
+  int fd() const override { return socket_.fd(); }
+
+ protected:
+  // TransportSocketCallbacks (fd() is shared with Connection)
+  Connection& connection() override { return *this; }
+  bool shouldDrainReadBuffer() override;
+  void setTransportSocketIsReadable() override;
+  void raiseEvent(ConnectionEvent event) override;
+  void flushWriteBuffer() override;
+
+  void onFileEvent(uint32_t events);
+  virtual void onConnectReady() {}
+  void onReadReady();
+  void onWriteReady();
+  void closeSocket(ConnectionEvent event);
+  void updateFileEvents();
+
+  event::Dispatcher& dispatcher_;
+  SocketFd socket_;
+  TransportSocketPtr transport_;
+  event::FileEventPtr file_event_;
+  bool connecting_ = false;
+
+ private:
+  void onReadBufferHigh();
+  void onReadBufferLow();
+  void onWriteBufferHigh();
+  void onWriteBufferLow();
+  void deliverReadData();
+
+  const uint64_t id_;
+  ConnectionInfo info_;
+  buffer::WatermarkBuffer read_buffer_;
+  buffer::WatermarkBuffer write_buffer_;
+  std::vector<ConnectionCallbacks*> callbacks_;
+  ReadSink* sink_ = nullptr;
+  event::TimerPtr delayed_close_timer_;
+  ConnectionState state_ = ConnectionState::Open;
+  uint32_t buffer_limit_ = 0;
+  uint32_t read_disable_count_ = 0;
+  uint64_t bytes_received_ = 0;
+  uint64_t bytes_sent_ = 0;
+  bool half_close_ = false;
+  bool read_end_stream_ = false;
+  bool read_end_stream_delivered_ = false;
+  bool write_end_stream_ = false;
+  bool write_end_stream_flushed_ = false;
+  bool read_buffer_disabled_ = false;
+  bool dispatching_callbacks_ = false;
+};
+
+class ServerConnectionImpl : public ConnectionImpl {
+ public:
+  ServerConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
+                       TransportSocketPtr transport);
+};
+
+}  // namespace remora::network

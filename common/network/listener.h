@@ -1,0 +1,24 @@
+#pragma once
+
+// Accepts connections on a listening socket and hands each to its callbacks.
+
+#include "common/network/socket.h"
+
+namespace remora::network {
+
+class ListenerCallbacks {
+ public:
+  virtual ~ListenerCallbacks() = default;
+  // Called once per accepted socket (non-blocking, close-on-exec).
+  virtual void onAccept(SocketFd&& socket) = 0;
+};
+
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Stops or resumes accepting (drain, exact balance, overload).
+  virtual void enable() = 0;
+  virtual void disable() = 0;
+};
+
+}  // namespace remora::network

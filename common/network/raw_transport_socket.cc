@@ -1,0 +1,53 @@
+#include "common/network/raw_transport_socket.h"
+
+#include <sys/socket.h>
+
+#include "common/network/connection.h"
+
+namespace remora::network {
+
+namespace {
+constexpr size_t kReadChunk = 64 * 1024;
+// Reads per readiness event before yielding to other connections.
+constexpr size_t kMaxReadPerEvent = 1024 * 1024;
+}  // namespace
+
+IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
+  IoResult result;
+  while (result.bytes_processed < kMaxReadPerEvent) {
+    buffer::IoCallResult rc = buffer.readFromFd(callbacks_->fd(), kReadChunk);
+    if (rc.err != 0) {
+      if (!rc.wouldBlock()) result.action = PostIoAction::Close;
+      break;
+    }
+    if (rc.bytes == 0) {
+      result.end_stream_read = true;
+      break;
+    }
+    result.bytes_processed += static_cast<uint64_t>(rc.bytes);
+    if (static_cast<size_t>(rc.bytes) < kReadChunk) break;  // the socket is most likely drained
+    if (callbacks_->shouldDrainReadBuffer()) break;
+  }
+  return result;
+}
+
+IoResult RawTransportSocket::doWrite(buffer::Buffer& buffer, bool end_stream) {
+  IoResult result;
+  while (buffer.length() > 0) {
+    buffer::IoCallResult rc = buffer.writeToFd(callbacks_->fd());
+    if (rc.err != 0) {
+      if (!rc.wouldBlock()) result.action = PostIoAction::Close;
+      return result;
+    }
+    result.bytes_processed += static_cast<uint64_t>(rc.bytes);
+  }
+  if (end_stream && !shutdown_sent_) {
+    ::shutdown(callbacks_->fd(), SHUT_WR);
+    shutdown_sent_ = true;
+  }
+  return result;
+}
+
+void RawTransportSocket::onConnected() { callbacks_->raiseEvent(ConnectionEvent::Connected); }
+
+}  // namespace remora::network

@@ -1,0 +1,174 @@
+#include "common/network/connection_impl.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "common/event/dispatcher.h"
+#include "common/network/listener.h"
+#include "common/network/raw_transport_socket.h"
+#include "common/network/socket.h"
+#include "tests/test_support/wait.h"
+
+namespace remora::network {
+namespace {
+
+struct Recorder : public ConnectionCallbacks, public ReadSink {
+  void onEvent(ConnectionEvent event) override { events.push_back(event); }
+  void onAboveWriteBufferHighWatermark() override { ++above; }
+  void onBelowWriteBufferLowWatermark() override { ++below; }
+  void onData(buffer::Buffer& data, bool end_stream) override {
+    received += data.toString();
+    data.drain(data.length());
+    if (end_stream) saw_end = true;
+  }
+  bool has(ConnectionEvent e) const {
+    for (auto x : events) if (x == e) return true;
+    return false;
+  }
+  std::vector<ConnectionEvent> events;
+  std::string received;
+  bool saw_end = false;
+  int above = 0;
+  int below = 0;
+};
+
+class ConnectionImplTest : public ::testing::Test, public ListenerCallbacks {
+ protected:
+  void SetUp() override {
+    dispatcher_ = event::createDispatcher("test");
+    auto socket = createListenSocket(*Address::fromIp("127.0.0.1", 0), {});
+    ASSERT_TRUE(socket.ok()) << socket.error().message;
+    listen_socket_ = std::move(*socket);
+    address_ = *localAddress(listen_socket_.fd());
+    listener_ = dispatcher_->createListener(listen_socket_, *this);
+  }
+
+  void onAccept(SocketFd&& socket) override {
+    server_ = dispatcher_->createServerConnection(std::move(socket),
+                                                  std::make_unique<RawTransportSocket>());
+    server_->addConnectionCallbacks(server_events_);
+    server_->setReadSink(&server_events_);
+    server_->enableHalfClose(half_close_);
+  }
+
+  ClientConnectionPtr connectClient() {
+    auto client = dispatcher_->createClientConnection(address_, nullptr,
+                                                      std::make_unique<RawTransportSocket>());
+    client->addConnectionCallbacks(client_events_);
+    client->setReadSink(&client_events_);
+    client->connect();
+    return client;
+  }
+
+  event::DispatcherPtr dispatcher_;
+  SocketFd listen_socket_;
+  Address address_;
+  ListenerPtr listener_;
+  ConnectionPtr server_;
+  Recorder server_events_;
+  Recorder client_events_;
+  bool half_close_ = false;
+};
+
+TEST_F(ConnectionImplTest, ClientConnectsAndBytesFlowBothWays) {
+  auto client = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+    return client_events_.has(ConnectionEvent::Connected) && server_ != nullptr;
+  }));
+  buffer::Buffer out;
+  out.add("hello");
+  client->write(out, false);
+  EXPECT_EQ(out.length(), 0u);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.received == "hello"; }));
+  buffer::Buffer reply;
+  reply.add("world");
+  server_->write(reply, false);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.received == "world"; }));
+  EXPECT_EQ(client->bytesSent(), 5u);
+  EXPECT_EQ(server_->bytesReceived(), 5u);
+}
+
+TEST_F(ConnectionImplTest, HalfCloseKeepsTheOtherDirectionOpen) {
+  half_close_ = true;
+  auto client = connectClient();
+  client->enableHalfClose(true);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  buffer::Buffer out;
+  out.add("request");
+  client->write(out, true);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.saw_end; }));
+  EXPECT_EQ(server_events_.received, "request");
+  EXPECT_EQ(server_->state(), ConnectionState::Open);
+  buffer::Buffer reply;
+  reply.add("response after FIN");
+  server_->write(reply, true);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.saw_end; }));
+  EXPECT_EQ(client_events_.received, "response after FIN");
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+    return client->state() == ConnectionState::Closed && server_->state() == ConnectionState::Closed;
+  }));
+}
+
+TEST_F(ConnectionImplTest, ConnectToAClosedPortRaisesRemoteClose) {
+  auto socket = createListenSocket(*Address::fromIp("127.0.0.1", 0), {});
+  ASSERT_TRUE(socket.ok());
+  Address dead = *localAddress(socket->fd());
+  socket->close();
+  auto client = dispatcher_->createClientConnection(dead, nullptr, std::make_unique<RawTransportSocket>());
+  client->addConnectionCallbacks(client_events_);
+  client->connect();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.has(ConnectionEvent::RemoteClose); }));
+  EXPECT_FALSE(client_events_.has(ConnectionEvent::Connected));
+}
+
+TEST_F(ConnectionImplTest, WriteBufferAboveLimitRaisesHighThenLowWatermark) {
+  auto client = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  // The server stops reading, so the client's kernel buffers fill and the
+  // client's own write buffer grows past its limit.
+  server_->readDisable(true);
+  client->setBufferLimits(64 * 1024);
+  std::string chunk(256 * 1024, 'x');
+  size_t sent = 0;
+  while (client_events_.above == 0 && sent < 64 * 1024 * 1024) {
+    buffer::Buffer out;
+    out.add(chunk);
+    client->write(out, false);
+    sent += chunk.size();
+    dispatcher_->run(event::RunType::NonBlock);
+  }
+  ASSERT_EQ(client_events_.above, 1);
+  server_->readDisable(false);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.below == 1; }));
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.received.size() == sent; },
+                                std::chrono::seconds(30)));
+}
+
+TEST_F(ConnectionImplTest, FlushWriteCloseDeliversQueuedBytesBeforeClosing) {
+  auto client = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  buffer::Buffer out;
+  out.add(std::string(100000, 'z'));
+  server_->write(out, false);
+  server_->close(ConnectionCloseType::FlushWrite);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.has(ConnectionEvent::RemoteClose); }));
+  EXPECT_EQ(client_events_.received.size(), 100000u);
+  EXPECT_TRUE(server_events_.has(ConnectionEvent::LocalClose));
+}
+
+TEST_F(ConnectionImplTest, PostRunsCallbacksFromOtherThreadsInOrder) {
+  std::vector<int> order;
+  std::thread t([&] {
+    for (int i = 0; i < 100; ++i) dispatcher_->post([&order, i] { order.push_back(i); });
+  });
+  t.join();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return order.size() == 100; }));
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(order[i], i);
+}
+
+}  // namespace
+}  // namespace remora::network
