@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -21,10 +22,12 @@ class ListenerCallbacks;
 class ClientConnection;
 class Connection;
 class TransportSocket;
+class DnsResolver;
 using ListenerPtr = std::unique_ptr<Listener>;
 using ClientConnectionPtr = std::unique_ptr<ClientConnection>;
 using ConnectionPtr = std::unique_ptr<Connection>;
 using TransportSocketPtr = std::unique_ptr<TransportSocket>;
+using DnsResolverPtr = std::unique_ptr<DnsResolver>;
 }  // namespace remora::network
 
 namespace remora::event {
@@ -104,6 +107,10 @@ class Dispatcher {
   virtual network::ClientConnectionPtr createClientConnection(
       const network::Address& remote, const network::Address* source,
       network::TransportSocketPtr transport) = 0;
+
+  // An evdns resolver on this dispatcher. `nameservers` ("ip" or "ip:port")
+  // replace /etc/resolv.conf when not empty.
+  virtual network::DnsResolverPtr createDnsResolver(const std::vector<std::string>& nameservers) = 0;
 
   // Thread-safe: runs `cb` on this dispatcher's thread, in posting order.
   virtual void post(std::function<void()> cb) = 0;

@@ -9,6 +9,7 @@
 #include "common/event/libevent_events.h"
 #include "common/network/client_connection_impl.h"
 #include "common/network/connection_impl.h"
+#include "common/network/evdns_resolver.h"
 #include "common/network/listener_impl.h"
 
 namespace remora::event {
@@ -72,6 +73,11 @@ network::ClientConnectionPtr LibeventDispatcher::createClientConnection(
     network::TransportSocketPtr transport) {
   return std::make_unique<network::ClientConnectionImpl>(*this, remote, source,
                                                          std::move(transport));
+}
+
+network::DnsResolverPtr LibeventDispatcher::createDnsResolver(
+    const std::vector<std::string>& nameservers) {
+  return network::createEvdnsResolver(base_, nameservers);
 }
 
 void LibeventDispatcher::post(std::function<void()> cb) {

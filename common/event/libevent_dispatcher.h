@@ -33,6 +33,7 @@ class LibeventDispatcher : public Dispatcher {
   network::ClientConnectionPtr createClientConnection(
       const network::Address& remote, const network::Address* source,
       network::TransportSocketPtr transport) override;
+  network::DnsResolverPtr createDnsResolver(const std::vector<std::string>& nameservers) override;
   void post(std::function<void()> cb) override;
   void deferredDelete(DeferredDeletablePtr to_delete) override;
   void run(RunType type) override;

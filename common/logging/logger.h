@@ -4,6 +4,8 @@
 // --component-log-level and /logging). Loggers write to stderr.
 //
 //   REMORA_LOG(info, Component::Upstream, "connecting to {}", host);
+//
+// LEVEL is an spdlog level name: trace, debug, info, warn, err, critical.
 
 #include <spdlog/spdlog.h>
 

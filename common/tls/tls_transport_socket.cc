@@ -1,0 +1,279 @@
+#include "common/tls/tls_transport_socket.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <openssl/err.h>
+
+#include "common/logging/logger.h"
+#include "common/network/connection.h"
+#include "common/tls/certificate_utils.h"
+#include "common/tls/client_session_cache.h"
+
+namespace remora::tls {
+
+using logging::Component;
+using network::IoResult;
+using network::PostIoAction;
+
+namespace {
+// Drains the error queue; `no_peer_cert` tells whether the peer sent no
+// certificate although one was required (OpenSSL reports that as a protocol
+// error, not through certificate verification).
+std::string drainErrors(bool& no_peer_cert) {
+  std::string out;
+  unsigned long code;  // NOLINT(google-runtime-int): OpenSSL's type
+  while ((code = ERR_get_error()) != 0) {
+    if (ERR_GET_LIB(code) == ERR_LIB_SSL &&
+        ERR_GET_REASON(code) == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
+      no_peer_cert = true;
+    }
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof(buf));
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out;
+}
+}  // namespace
+
+TlsTransportSocket::TlsTransportSocket(std::shared_ptr<const TlsContext> context,
+                                       std::shared_ptr<const TlsStats> stats,
+                                       std::shared_ptr<ClientSessionCache> session_cache,
+                                       std::string server_name, std::string alpn_wire_override)
+    : context_(std::move(context)),
+      stats_(std::move(stats)),
+      session_cache_(std::move(session_cache)),
+      server_name_(std::move(server_name)),
+      alpn_wire_override_(std::move(alpn_wire_override)) {}
+
+TlsTransportSocket::~TlsTransportSocket() = default;
+
+void TlsTransportSocket::setTransportSocketCallbacks(network::TransportSocketCallbacks& callbacks) {
+  callbacks_ = &callbacks;
+}
+
+void TlsTransportSocket::onConnected() {
+  if (started_) return;
+  started_ = true;
+  auto ssl = context_->newSsl(conn_state_);
+  if (!ssl) {
+    fail(ssl.error().message);
+    callbacks_->raiseEvent(network::ConnectionEvent::LocalClose);
+    return;
+  }
+  ssl_ = std::move(*ssl);
+  SSL_set_fd(ssl_.get(), callbacks_->fd());
+  if (!context_->isServer()) {
+    if (!server_name_.empty()) SSL_set_tlsext_host_name(ssl_.get(), server_name_.c_str());
+    const std::string& alpn =
+        alpn_wire_override_.empty() ? context_->alpnWire() : alpn_wire_override_;
+    if (!alpn.empty()) {
+      SSL_set_alpn_protos(ssl_.get(), reinterpret_cast<const unsigned char*>(alpn.data()),
+                          static_cast<unsigned int>(alpn.size()));
+    }
+    if (session_cache_) {
+      conn_state_.session_cache = session_cache_.get();
+      conn_state_.session_key = server_name_;
+      if (SslSessionPtr session = session_cache_->get(server_name_)) {
+        SSL_set_session(ssl_.get(), session.get());
+      }
+    }
+  }
+  // The client's ClientHello goes out now; the server just waits for one.
+  if (doHandshake() == PostIoAction::Close) {
+    callbacks_->raiseEvent(network::ConnectionEvent::LocalClose);
+  }
+}
+
+PostIoAction TlsTransportSocket::doHandshake() {
+  ERR_clear_error();
+  int rc = SSL_do_handshake(ssl_.get());
+  if (rc == 1) {
+    onHandshakeComplete();
+    return PostIoAction::KeepOpen;
+  }
+  int err = SSL_get_error(ssl_.get(), rc);
+  switch (err) {
+    case SSL_ERROR_WANT_READ:
+      return PostIoAction::KeepOpen;
+    case SSL_ERROR_WANT_WRITE:
+      callbacks_->flushWriteBuffer();
+      return PostIoAction::KeepOpen;
+    default:
+      break;
+  }
+  bool no_peer_cert = false;
+  std::string detail = drainErrors(no_peer_cert);
+  std::string reason;
+  switch (conn_state_.verify_failure) {
+    case TlsConnectionState::VerifyFailure::San:
+      stats_->fail_verify_san.inc();
+      reason = "fail_verify_san: " + conn_state_.verify_detail;
+      break;
+    case TlsConnectionState::VerifyFailure::Chain:
+      stats_->fail_verify_error.inc();
+      reason = "fail_verify_error: " + conn_state_.verify_detail;
+      break;
+    case TlsConnectionState::VerifyFailure::None:
+      if (context_->isServer() && no_peer_cert) {
+        stats_->fail_verify_no_cert.inc();
+        reason = "fail_verify_no_cert: peer did not present a certificate";
+      }
+      break;
+  }
+  if (err == SSL_ERROR_SYSCALL && detail.empty()) {
+    detail = errno != 0 ? std::strerror(errno) : "connection closed during handshake";
+  }
+  if (reason.empty()) reason = detail.empty() ? "handshake failed" : detail;
+  fail("TLS_error: " + reason);
+  return PostIoAction::Close;
+}
+
+void TlsTransportSocket::onHandshakeComplete() {
+  state_ = State::Connected;
+  SSL* ssl = ssl_.get();
+  peer_.tls_version = SSL_get_version(ssl);
+  peer_.cipher = SSL_get_cipher_name(ssl);
+  peer_.session_reused = SSL_session_reused(ssl) == 1;
+  // Extracted once here and kept: filters, RBAC and access logs read these
+  // strings for every request without touching OpenSSL again.
+  if (X509* cert = SSL_get0_peer_certificate(ssl)) {
+    peer_.peer_certificate_presented = true;
+    peer_.uri_sans = uriSans(cert);
+    peer_.uri_san = peer_.uri_sans.empty() ? std::string() : peer_.uri_sans.front();
+    peer_.subject = subjectString(cert);
+    peer_.serial = serialHex(cert);
+    peer_.peer_certificate_validated =
+        context_->verifiesPeer() && SSL_get_verify_result(ssl) == X509_V_OK;
+  } else {
+    stats_->no_certificate.inc();
+  }
+  stats_->handshake.inc();
+  if (peer_.session_reused) stats_->session_reused.inc();
+  REMORA_LOG(debug, Component::Tls, "handshake done: {} {} peer={} reused={}", peer_.tls_version,
+             peer_.cipher, peer_.uri_san.empty() ? "-" : peer_.uri_san, peer_.session_reused);
+  callbacks_->raiseEvent(network::ConnectionEvent::Connected);
+  // Plaintext queued while handshaking can go out now.
+  callbacks_->flushWriteBuffer();
+}
+
+void TlsTransportSocket::fail(std::string reason) {
+  if (state_ == State::Failed) return;
+  state_ = State::Failed;
+  stats_->connection_error.inc();
+  REMORA_LOG(debug, Component::Tls, "TLS connection failed: {}", reason);
+  failure_reason_ = std::move(reason);
+}
+
+IoResult TlsTransportSocket::doRead(buffer::Buffer& buffer) {
+  IoResult result;
+  if (state_ == State::Failed || !ssl_) {
+    result.action = PostIoAction::Close;
+    return result;
+  }
+  if (state_ == State::Handshaking) {
+    result.action = doHandshake();
+    if (state_ != State::Connected && state_ != State::ShutdownSent) return result;
+  }
+  for (;;) {
+    if (callbacks_->shouldDrainReadBuffer()) {
+      callbacks_->setTransportSocketIsReadable();
+      break;
+    }
+    ERR_clear_error();
+    uint8_t* space = buffer.reserve(kChunk);
+    int n = SSL_read(ssl_.get(), space, static_cast<int>(kChunk));
+    if (n > 0) {
+      buffer.commit(static_cast<size_t>(n));
+      result.bytes_processed += static_cast<uint64_t>(n);
+      continue;
+    }
+    int err = SSL_get_error(ssl_.get(), n);
+    if (err == SSL_ERROR_WANT_READ) break;
+    if (err == SSL_ERROR_ZERO_RETURN) {
+      result.end_stream_read = true;  // close_notify (or a FIN, see SSL_OP_IGNORE_UNEXPECTED_EOF)
+      break;
+    }
+    if (err == SSL_ERROR_WANT_WRITE) {
+      // A post-handshake message (KeyUpdate response) is waiting on the fd.
+      callbacks_->flushWriteBuffer();
+      break;
+    }
+    std::string detail = drainOpenSslErrors();
+    if (err == SSL_ERROR_SYSCALL && detail.empty()) {
+      detail = errno != 0 ? std::strerror(errno) : "unexpected EOF";
+    }
+    fail("TLS_error: " + (detail.empty() ? std::string("read failed") : detail));
+    result.action = PostIoAction::Close;
+    break;
+  }
+  return result;
+}
+
+IoResult TlsTransportSocket::doWrite(buffer::Buffer& buffer, bool end_stream) {
+  IoResult result;
+  if (state_ == State::Failed || !ssl_) {
+    result.action = PostIoAction::Close;
+    return result;
+  }
+  if (state_ == State::Handshaking) {
+    result.action = doHandshake();
+    if (state_ != State::Connected) return result;
+  }
+  if (state_ == State::ShutdownSent) {
+    buffer.drain(buffer.length());  // nothing may follow close_notify
+    return result;
+  }
+  while (buffer.length() > 0) {
+    // OpenSSL requires a retried SSL_write to pass at least the same length.
+    size_t len = bytes_to_retry_ != 0 ? bytes_to_retry_ : std::min(buffer.length(), kChunk);
+    const uint8_t* data = buffer.linearize(len);
+    ERR_clear_error();
+    int n = SSL_write(ssl_.get(), data, static_cast<int>(len));
+    if (n > 0) {
+      buffer.drain(static_cast<size_t>(n));
+      result.bytes_processed += static_cast<uint64_t>(n);
+      bytes_to_retry_ = 0;
+      continue;
+    }
+    int err = SSL_get_error(ssl_.get(), n);
+    if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ) {
+      bytes_to_retry_ = len;
+      break;
+    }
+    std::string detail = drainOpenSslErrors();
+    if (err == SSL_ERROR_SYSCALL && detail.empty() && errno != 0) detail = std::strerror(errno);
+    fail("TLS_error: " + (detail.empty() ? std::string("write failed") : detail));
+    result.action = PostIoAction::Close;
+    return result;
+  }
+  if (end_stream && buffer.length() == 0) shutdownSsl();
+  return result;
+}
+
+void TlsTransportSocket::shutdownSsl() {
+  if (state_ != State::Connected) return;
+  state_ = State::ShutdownSent;
+  ERR_clear_error();
+  // One-way: the socket's write side closes right after, nobody waits for
+  // the peer's close_notify.
+  SSL_shutdown(ssl_.get());
+  ERR_clear_error();
+}
+
+void TlsTransportSocket::closeSocket(network::ConnectionEvent) { shutdownSsl(); }
+
+std::string TlsTransportSocket::protocol() const {
+  if (!ssl_) return {};
+  const unsigned char* proto = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(ssl_.get(), &proto, &len);
+  return std::string(reinterpret_cast<const char*>(proto), len);
+}
+
+const network::PeerSecurityInfo* TlsTransportSocket::peerSecurity() const {
+  return state_ == State::Connected || state_ == State::ShutdownSent ? &peer_ : nullptr;
+}
+
+}  // namespace remora::tls
