@@ -1,0 +1,48 @@
+#include "filters/network/filter_manager_impl.h"
+
+namespace remora::filters {
+
+void FilterManagerImpl::addReadFilter(ReadFilterPtr filter) {
+  filter->initializeReadFilterCallbacks(*this);
+  filters_.push_back(std::move(filter));
+}
+
+void FilterManagerImpl::initialize() {
+  connection_.setReadSink(this);
+  continueReading();
+}
+
+void FilterManagerImpl::continueReading() {
+  // Runs onNewConnection for the filters not yet started; a StopIteration
+  // pauses here until that filter calls continueReading().
+  while (initialized_upto_ < filters_.size()) {
+    ReadFilter& filter = *filters_[initialized_upto_++];
+    if (filter.onNewConnection() == FilterStatus::StopIteration) {
+      stopped_in_init_ = true;
+      connection_.readDisable(true);
+      return;
+    }
+    if (connection_.state() != network::ConnectionState::Open) return;
+  }
+  if (stopped_in_init_) {
+    stopped_in_init_ = false;
+    connection_.readDisable(false);
+  }
+}
+
+void FilterManagerImpl::onData(buffer::Buffer& data, bool end_stream) {
+  iterate(0, &data, end_stream);
+}
+
+void FilterManagerImpl::iterate(size_t start, buffer::Buffer* data, bool end_stream) {
+  for (size_t i = start; i < filters_.size() && i < initialized_upto_; ++i) {
+    if (filters_[i]->onData(*data, end_stream) == FilterStatus::StopIteration) return;
+    if (connection_.state() == network::ConnectionState::Closed) return;
+  }
+}
+
+void FilterManagerImpl::onConnectionClosed() {
+  for (auto& f : filters_) f->onConnectionClosed();
+}
+
+}  // namespace remora::filters

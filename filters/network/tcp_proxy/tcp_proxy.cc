@@ -1,0 +1,208 @@
+#include "filters/network/tcp_proxy/tcp_proxy.h"
+
+#include <random>
+
+#include "common/logging/logger.h"
+
+namespace remora::filters::tcp_proxy {
+
+namespace {
+// Keeps a closed upstream connection alive until the end of the loop
+// iteration in which its own callbacks may still be on the stack.
+struct UpstreamHolder : public event::DeferredDeletable {
+  explicit UpstreamHolder(upstream::UpstreamConnectionPtr c) : connection(std::move(c)) {}
+  upstream::UpstreamConnectionPtr connection;
+};
+
+uint64_t randomDraw(uint64_t bound) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return bound == 0 ? 0 : rng() % bound;
+}
+}  // namespace
+
+TcpProxyFilter::TcpProxyFilter(TcpProxyConfigConstSharedPtr config) : config_(std::move(config)) {}
+
+TcpProxyFilter::~TcpProxyFilter() {
+  if (upstream_) releaseUpstream(network::ConnectionCloseType::NoFlush);
+}
+
+void TcpProxyFilter::initializeReadFilterCallbacks(ReadFilterCallbacks& callbacks) {
+  callbacks_ = &callbacks;
+  callbacks_->connection().enableHalfClose(true);
+  callbacks_->connection().addConnectionCallbacks(*this);
+}
+
+FilterStatus TcpProxyFilter::onNewConnection() {
+  config_->stats->downstream_cx_total.inc();
+  cluster_name_ = config_->pickCluster(randomDraw(config_->total_weight));
+  callbacks_->streamInfo().upstream_cluster = cluster_name_;
+  lb_context_.original_destination = callbacks_->connection().info().original_destination;
+  connectUpstream();
+  // Downstream bytes wait (reading paused) until the upstream is connected.
+  return upstream_ && !upstream_connected_ ? FilterStatus::StopIteration : FilterStatus::Continue;
+}
+
+void TcpProxyFilter::connectUpstream() {
+  auto* cluster = callbacks_->clusterManager().getThreadLocalCluster(cluster_name_);
+  if (cluster == nullptr) {
+    config_->stats->downstream_cx_no_route.inc();
+    callbacks_->streamInfo().setFlag(ResponseFlag::NoClusterFound);
+    closeDownstream(network::ConnectionCloseType::NoFlush);
+    return;
+  }
+  ++connect_attempts_;
+  auto result = cluster->createConnection(callbacks_->connection().dispatcher(), lb_context_, {});
+  if (!result.connection) {
+    callbacks_->streamInfo().setFlag(result.failure == upstream::ConnectFailure::ConnectionOverflow
+                                         ? ResponseFlag::UpstreamOverflow
+                                         : ResponseFlag::NoHealthyUpstream);
+    closeDownstream(network::ConnectionCloseType::NoFlush);
+    return;
+  }
+  upstream_ = std::move(result.connection);
+  lb_context_.attempted_hosts.push_back(upstream_->host());
+  callbacks_->streamInfo().upstream_host = upstream_->host()->address();
+  network::ClientConnection& conn = upstream_->connection();
+  conn.addConnectionCallbacks(upstream_callbacks_);
+  conn.setReadSink(&upstream_callbacks_);
+  conn.enableHalfClose(true);
+  conn.setBufferLimits(cluster->info().perConnectionBufferLimitBytes());
+  conn.connect();
+  conn.setConnectTimeout(cluster->info().connectTimeout());
+}
+
+FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
+  config_->stats->downstream_cx_rx_bytes_total.inc(data.length());
+  callbacks_->streamInfo().bytes_received += data.length();
+  if (upstream_ && upstream_connected_) {
+    upstream_->connection().write(data, end_stream);
+    resetIdleTimer();
+  } else {
+    data.drain(data.length());
+  }
+  return FilterStatus::StopIteration;
+}
+
+void TcpProxyFilter::onUpstreamData(buffer::Buffer& data, bool end_stream) {
+  config_->stats->downstream_cx_tx_bytes_total.inc(data.length());
+  callbacks_->streamInfo().bytes_sent += data.length();
+  callbacks_->connection().write(data, end_stream);
+  resetIdleTimer();
+}
+
+void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {
+  if (event == network::ConnectionEvent::Connected) {
+    upstream_connected_ = true;
+    upstream_->markConnected();
+    auto& info = callbacks_->streamInfo();
+    info.upstream_local_address = upstream_->connection().info().local_address;
+    if (const auto* peer = upstream_->connection().transportSocket().peerSecurity()) {
+      info.upstream_peer_uri_san = peer->uri_san;
+    }
+    resetIdleTimer();
+    callbacks_->continueReading();
+    return;
+  }
+  // Closed (RemoteClose, LocalClose or ConnectTimeout).
+  if (!upstream_connected_) {
+    onConnectFailure(event == network::ConnectionEvent::ConnectTimeout);
+    return;
+  }
+  auto reason = upstream_->connection().transportFailureReason();
+  if (!reason.empty()) callbacks_->streamInfo().upstream_transport_failure_reason = std::string(reason);
+  releaseUpstream(network::ConnectionCloseType::NoFlush);
+  closeDownstream(network::ConnectionCloseType::FlushWrite);
+}
+
+void TcpProxyFilter::onConnectFailure(bool timeout) {
+  upstream_->markConnectFailed(timeout);
+  auto reason = upstream_->connection().transportFailureReason();
+  if (!reason.empty()) callbacks_->streamInfo().upstream_transport_failure_reason = std::string(reason);
+  releaseUpstream(network::ConnectionCloseType::NoFlush);
+  if (callbacks_->connection().state() != network::ConnectionState::Open) return;
+  if (connect_attempts_ < config_->max_connect_attempts) {
+    connectUpstream();
+    return;
+  }
+  auto& info = callbacks_->streamInfo();
+  info.setFlag(timeout ? ResponseFlag::UpstreamRequestTimeout : ResponseFlag::UpstreamConnectionFailure);
+  if (config_->max_connect_attempts > 1) {
+    info.setFlag(ResponseFlag::UpstreamRetryLimitExceeded);
+    config_->stats->max_connect_attempts_exceeded.inc();
+  }
+  closeDownstream(network::ConnectionCloseType::NoFlush);
+}
+
+void TcpProxyFilter::onEvent(network::ConnectionEvent event) {
+  if (event == network::ConnectionEvent::Connected) return;
+  // The downstream connection closed.
+  if (idle_timer_) idle_timer_->disableTimer();
+  if (upstream_) {
+    if (!upstream_connected_) callbacks_->streamInfo().setFlag(ResponseFlag::DownstreamConnectionTermination);
+    releaseUpstream(upstream_connected_ ? network::ConnectionCloseType::FlushWrite
+                                        : network::ConnectionCloseType::NoFlush);
+  }
+  logAccess();
+}
+
+void TcpProxyFilter::onAboveWriteBufferHighWatermark() {
+  // Downstream cannot take more: stop reading the upstream.
+  if (upstream_) upstream_->connection().readDisable(true);
+}
+
+void TcpProxyFilter::onBelowWriteBufferLowWatermark() {
+  if (upstream_) upstream_->connection().readDisable(false);
+}
+
+void TcpProxyFilter::pauseDownstream(bool pause) {
+  if (pause == downstream_paused_) return;
+  downstream_paused_ = pause;
+  if (pause) {
+    config_->stats->downstream_flow_control_paused_reading_total.inc();
+  } else {
+    config_->stats->downstream_flow_control_resumed_reading_total.inc();
+  }
+  callbacks_->connection().readDisable(pause);
+}
+
+void TcpProxyFilter::releaseUpstream(network::ConnectionCloseType close_type) {
+  if (!upstream_) return;
+  network::ClientConnection& conn = upstream_->connection();
+  conn.removeConnectionCallbacks(upstream_callbacks_);
+  conn.setReadSink(nullptr);
+  if (close_type == network::ConnectionCloseType::FlushWrite && conn.state() == network::ConnectionState::Open) {
+    config_->stats->upstream_flush_total.inc();
+  }
+  conn.close(close_type);
+  if (downstream_paused_) pauseDownstream(false);
+  event::Dispatcher& dispatcher = callbacks_->connection().dispatcher();
+  dispatcher.deferredDelete(std::make_unique<UpstreamHolder>(std::move(upstream_)));
+}
+
+void TcpProxyFilter::resetIdleTimer() {
+  if (config_->idle_timeout.count() == 0) return;
+  if (!idle_timer_) {
+    idle_timer_ = callbacks_->connection().dispatcher().createTimer([this] { onIdleTimeout(); });
+  }
+  idle_timer_->enableTimer(config_->idle_timeout);
+}
+
+void TcpProxyFilter::onIdleTimeout() {
+  config_->stats->idle_timeout.inc();
+  callbacks_->streamInfo().setFlag(ResponseFlag::StreamIdleTimeout);
+  callbacks_->streamInfo().connection_termination_details = "idle_timeout";
+  releaseUpstream(network::ConnectionCloseType::NoFlush);
+  closeDownstream(network::ConnectionCloseType::NoFlush);
+}
+
+void TcpProxyFilter::closeDownstream(network::ConnectionCloseType type) {
+  callbacks_->connection().close(type);
+}
+
+void TcpProxyFilter::logAccess() {
+  if (logged_) return;
+  logged_ = true;
+  for (const auto& log : config_->access_logs) log->log(callbacks_->streamInfo());
+}
+
+}  // namespace remora::filters::tcp_proxy

@@ -1,0 +1,72 @@
+#pragma once
+
+// The L4 proxy: one upstream connection per downstream connection, bytes
+// copied both ways with backpressure (a full write buffer on one side pauses
+// reading on the other), half-close propagated, connect retries on other
+// hosts, an idle timeout, and an access log line at close.
+
+#include <memory>
+
+#include "common/event/dispatcher.h"
+#include "filters/network/network_filter.h"
+#include "filters/network/tcp_proxy/config.h"
+#include "proxy/upstream/upstream.h"
+
+namespace remora::filters::tcp_proxy {
+
+class TcpProxyFilter : public ReadFilter, public network::ConnectionCallbacks {
+ public:
+  explicit TcpProxyFilter(TcpProxyConfigConstSharedPtr config);
+  ~TcpProxyFilter() override;
+
+  // ReadFilter
+  void initializeReadFilterCallbacks(ReadFilterCallbacks& callbacks) override;
+  FilterStatus onNewConnection() override;
+  FilterStatus onData(buffer::Buffer& data, bool end_stream) override;
+
+  // network::ConnectionCallbacks for the downstream connection.
+  void onEvent(network::ConnectionEvent event) override;
+  void onAboveWriteBufferHighWatermark() override;
+  void onBelowWriteBufferLowWatermark() override;
+
+ private:
+  // Callbacks and read sink of the upstream connection.
+  class UpstreamCallbacks : public network::ConnectionCallbacks, public network::ReadSink {
+   public:
+    explicit UpstreamCallbacks(TcpProxyFilter& parent) : parent_(parent) {}
+    void onEvent(network::ConnectionEvent event) override { parent_.onUpstreamEvent(event); }
+    void onAboveWriteBufferHighWatermark() override { parent_.pauseDownstream(true); }
+    void onBelowWriteBufferLowWatermark() override { parent_.pauseDownstream(false); }
+    void onData(buffer::Buffer& data, bool end_stream) override {
+      parent_.onUpstreamData(data, end_stream);
+    }
+
+   private:
+    TcpProxyFilter& parent_;
+  };
+
+  void connectUpstream();
+  void onUpstreamEvent(network::ConnectionEvent event);
+  void onUpstreamData(buffer::Buffer& data, bool end_stream);
+  void onConnectFailure(bool timeout);
+  void pauseDownstream(bool pause);
+  void releaseUpstream(network::ConnectionCloseType close_type);
+  void resetIdleTimer();
+  void onIdleTimeout();
+  void closeDownstream(network::ConnectionCloseType type);
+  void logAccess();
+
+  TcpProxyConfigConstSharedPtr config_;
+  ReadFilterCallbacks* callbacks_ = nullptr;
+  UpstreamCallbacks upstream_callbacks_{*this};
+  upstream::UpstreamConnectionPtr upstream_;
+  upstream::LoadBalancerContext lb_context_;
+  std::string cluster_name_;
+  event::TimerPtr idle_timer_;
+  uint32_t connect_attempts_ = 0;
+  bool upstream_connected_ = false;
+  bool downstream_paused_ = false;
+  bool logged_ = false;
+};
+
+}  // namespace remora::filters::tcp_proxy

@@ -1,0 +1,267 @@
+#include "proxy/listener/active_tcp_listener.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "common/logging/logger.h"
+#include "proxy/listener/connection_handler.h"
+
+namespace remora::listener {
+
+ActiveTcpSocket::ActiveTcpSocket(ActiveTcpListener& listener, network::SocketFd&& socket,
+                                 bool handed_off, std::optional<network::Address> original_destination)
+    : listener_(listener), socket_(std::move(socket)), handed_off_(handed_off) {
+  if (auto local = network::localAddress(socket_.fd())) info_.local_address = *local;
+  if (auto peer = network::peerAddress(socket_.fd())) info_.remote_address = *peer;
+  info_.original_destination = std::move(original_destination);
+  listener_.runtime()->stats().downstream_pre_cx_active.inc();
+}
+
+ActiveTcpSocket::~ActiveTcpSocket() { listener_.runtime()->stats().downstream_pre_cx_active.dec(); }
+
+void ActiveTcpSocket::start() {
+  for (const auto& factory : listener_.runtime()->listenerFilters()) filters_.push_back(factory());
+  const auto& config = listener_.runtime()->config();
+  if (!filters_.empty()) {
+    timer_ = listener_.handler().dispatcher().createTimer([this] { onTimeout(); });
+    timer_->enableTimer(config.listener_filters_timeout);
+  }
+  continueFilterChain();
+}
+
+void ActiveTcpSocket::continueFilterChain() {
+  while (next_filter_ < filters_.size()) {
+    auto& filter = *filters_[next_filter_];
+    auto status = filter.onAccept(*this);
+    if (status == filters::ListenerFilterStatus::Close) {
+      finish(true);
+      return;
+    }
+    if (status == filters::ListenerFilterStatus::StopIteration && filter.maxReadBytes() > 0) {
+      // Edge-triggered: the peeked bytes stay in the socket, so only new
+      // bytes should wake us.
+      peek_event_ = listener_.handler().dispatcher().createFileEvent(
+          socket_.fd(), [this](uint32_t) { onReadable(); }, event::FileTriggerType::Edge,
+          event::FileReady::kRead);
+      peek_event_->activate(event::FileReady::kRead);
+      return;
+    }
+    ++next_filter_;
+  }
+  finish(false);
+}
+
+void ActiveTcpSocket::onReadable() {
+  auto& filter = *filters_[next_filter_];
+  size_t max = filter.maxReadBytes();
+  std::vector<uint8_t> bytes(max);
+  ssize_t n = ::recv(socket_.fd(), bytes.data(), max, MSG_PEEK);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    finish(true);
+    return;
+  }
+  bool end = n == 0 || static_cast<size_t>(n) >= max;
+  auto status = filter.onData(bytes.data(), static_cast<size_t>(n), end);
+  if (status == filters::ListenerFilterStatus::Close ||
+      (status == filters::ListenerFilterStatus::StopIteration && end)) {
+    finish(true);
+    return;
+  }
+  if (status == filters::ListenerFilterStatus::StopIteration) return;
+  peek_event_.reset();
+  ++next_filter_;
+  continueFilterChain();
+}
+
+void ActiveTcpSocket::onTimeout() {
+  listener_.runtime()->stats().downstream_pre_cx_timeout.inc();
+  if (listener_.runtime()->config().continue_on_listener_filters_timeout) {
+    peek_event_.reset();
+    ++next_filter_;
+    continueFilterChain();
+    return;
+  }
+  finish(true);
+}
+
+void ActiveTcpSocket::finish(bool close) {
+  if (done_) return;
+  done_ = true;
+  if (timer_) timer_->disableTimer();
+  peek_event_.reset();
+  if (!close) {
+    listener_.onSocketReady(*this, std::move(socket_), std::move(info_), handed_off_);
+  }
+  socket_.close();
+  listener_.removeSocket(*this);
+}
+
+ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::ConnectionPtr connection,
+                                   const FilterChain& chain)
+    : listener_(listener),
+      runtime_(listener.runtime()),
+      worker_index_(listener.handler().workerIndex()),
+      connection_(std::move(connection)) {
+  const auto& info = connection_->info();
+  stream_info_.connection_id = connection_->id();
+  stream_info_.downstream_local_address = info.effectiveLocalAddress();
+  stream_info_.downstream_direct_local_address = info.local_address;
+  stream_info_.downstream_remote_address = info.remote_address;
+  stream_info_.requested_server_name = info.requested_server_name;
+  stream_info_.filter_chain_name = chain.name;
+  filter_manager_ = std::make_unique<filters::FilterManagerImpl>(
+      *connection_, listener.handler().clusterManager(), stream_info_);
+  for (const auto& factory : chain.factories) factory(*filter_manager_);
+  connection_->addConnectionCallbacks(*this);
+  auto& stats = runtime_->stats();
+  stats.downstream_cx_total.inc();
+  stats.downstream_cx_active.inc();
+  listener_.handler().onConnectionOpened();
+  if (auto* balancer = runtime_->balancer()) balancer->add(listener_.handler().workerIndex());
+}
+
+ActiveConnection::~ActiveConnection() {
+  if (auto* balancer = runtime_->balancer()) balancer->release(worker_index_);
+  // Filters go before the connection they reference.
+  filter_manager_.reset();
+  connection_.reset();
+}
+
+void ActiveConnection::onEvent(network::ConnectionEvent event) {
+  if (event == network::ConnectionEvent::Connected) {
+    if (const auto* peer = connection_->transportSocket().peerSecurity()) {
+      stream_info_.downstream_peer_uri_san = peer->uri_san;
+    }
+    return;
+  }
+  filter_manager_->onConnectionClosed();
+  auto& stats = runtime_->stats();
+  stats.downstream_cx_active.dec();
+  stats.downstream_cx_destroy.inc();
+  stats.downstream_cx_length_ms.record(static_cast<uint64_t>(stream_info_.duration().count()));
+  listener_.handler().onConnectionClosed();
+  listener_.removeConnection(*this);
+}
+
+ActiveTcpListener::ActiveTcpListener(ConnectionHandler& handler, ListenerRuntimeConstSharedPtr runtime)
+    : handler_(handler), runtime_(std::move(runtime)) {
+  if (runtime_->sockets()) {
+    listener_ = handler_.dispatcher().createListener(
+        runtime_->sockets()->socketFor(handler_.workerIndex()), *this);
+  }
+}
+
+ActiveTcpListener::~ActiveTcpListener() {
+  listener_.reset();
+  closeAllConnections();
+}
+
+void ActiveTcpListener::onAccept(network::SocketFd&& socket) {
+  if (auto* balancer = runtime_->balancer()) {
+    uint32_t target = balancer->pick();
+    ConnectionHandler* peer = handler_.peer(target);
+    if (peer != nullptr && peer != &handler_) {
+      int fd = socket.release();
+      uint64_t tag = runtime_->tag();
+      peer->dispatcher().post([peer, tag, fd] {
+        network::SocketFd owned(fd);
+        if (auto* listener = peer->findListenerByTag(tag)) listener->acceptBalanced(std::move(owned));
+      });
+      return;
+    }
+  }
+  acceptBalanced(std::move(socket));
+}
+
+void ActiveTcpListener::acceptBalanced(network::SocketFd&& socket) {
+  auto active = std::make_unique<ActiveTcpSocket>(*this, std::move(socket), false, std::nullopt);
+  ActiveTcpSocket& ref = *active;
+  sockets_.push_back(std::move(active));
+  ref.start();
+}
+
+void ActiveTcpListener::acceptHandedOff(network::SocketFd&& socket,
+                                        std::optional<network::Address> original_destination) {
+  auto active = std::make_unique<ActiveTcpSocket>(*this, std::move(socket), true,
+                                                  std::move(original_destination));
+  ActiveTcpSocket& ref = *active;
+  sockets_.push_back(std::move(active));
+  ref.start();
+}
+
+void ActiveTcpListener::onSocketReady(ActiveTcpSocket&, network::SocketFd&& fd,
+                                      network::ConnectionInfo info, bool handed_off) {
+  if (runtime_->config().use_original_dst && info.original_destination && !handed_off) {
+    ActiveTcpListener* target = handler_.findListenerForAddress(*info.original_destination);
+    if (target != nullptr && target != this) {
+      target->acceptHandedOff(std::move(fd), info.original_destination);
+      return;
+    }
+  }
+  newConnection(std::move(fd), std::move(info));
+}
+
+void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::ConnectionInfo info) {
+  const FilterChain* chain = runtime_->findFilterChain(info);
+  if (chain == nullptr) {
+    runtime_->stats().no_filter_chain_match.inc();
+    REMORA_LOG(debug, logging::Component::Connection, "listener {}: no filter chain for {} -> {}",
+               runtime_->name(), info.remote_address.toString(),
+               info.effectiveLocalAddress().toString());
+    return;  // fd closes here
+  }
+  auto connection = handler_.dispatcher().createServerConnection(
+      std::move(fd), chain->transport_socket_factory->create({}));
+  auto& conn_info = connection->info();
+  conn_info.original_destination = info.original_destination;
+  conn_info.requested_server_name = info.requested_server_name;
+  conn_info.application_protocols = info.application_protocols;
+  conn_info.transport_protocol = info.transport_protocol;
+  connection->setBufferLimits(runtime_->config().per_connection_buffer_limit_bytes);
+  auto active = std::make_unique<ActiveConnection>(*this, std::move(connection), *chain);
+  ActiveConnection& ref = *active;
+  connections_.push_front(std::move(active));
+  ref.self_ = connections_.begin();
+  if (ref.filter_manager_->empty()) {
+    ref.connection().close(network::ConnectionCloseType::NoFlush);
+    return;
+  }
+  ref.filter_manager_->initialize();
+}
+
+void ActiveTcpListener::stopAccepting() { listener_.reset(); }
+
+void ActiveTcpListener::closeAllConnections() {
+  while (!connections_.empty()) {
+    // Closing raises the event that moves the connection out of the list.
+    auto& front = connections_.front();
+    if (front->connection().state() != network::ConnectionState::Closed) {
+      front->connection().close(network::ConnectionCloseType::NoFlush);
+    } else {
+      connections_.pop_front();
+    }
+  }
+  sockets_.clear();
+}
+
+void ActiveTcpListener::removeSocket(ActiveTcpSocket& socket) {
+  for (auto it = sockets_.begin(); it != sockets_.end(); ++it) {
+    if (it->get() == &socket) {
+      handler_.dispatcher().deferredDelete(std::move(*it));
+      sockets_.erase(it);
+      break;
+    }
+  }
+  if (connectionCount() == 0) handler_.onListenerEmpty(*this);
+}
+
+void ActiveTcpListener::removeConnection(ActiveConnection& connection) {
+  auto it = connection.self_;
+  handler_.dispatcher().deferredDelete(std::move(*it));
+  connections_.erase(it);
+  if (connectionCount() == 0) handler_.onListenerEmpty(*this);
+}
+
+}  // namespace remora::listener

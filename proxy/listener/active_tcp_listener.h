@@ -1,0 +1,102 @@
+#pragma once
+
+// One listener on one worker: accepts, runs listener filters on each new
+// socket (ActiveTcpSocket), selects the filter chain, and owns the
+// connections it made (ActiveConnection) until they close.
+
+#include <list>
+#include <memory>
+
+#include "common/event/dispatcher.h"
+#include "common/network/listener.h"
+#include "filters/common/stream_info.h"
+#include "filters/network/filter_manager_impl.h"
+#include "proxy/listener/listener_runtime.h"
+
+namespace remora::listener {
+
+class ConnectionHandler;
+class ActiveTcpListener;
+
+// A socket whose listener filters are still running.
+class ActiveTcpSocket : public filters::ListenerFilterCallbacks, public event::DeferredDeletable {
+ public:
+  ActiveTcpSocket(ActiveTcpListener& listener, network::SocketFd&& socket, bool handed_off,
+                  std::optional<network::Address> original_destination);
+  ~ActiveTcpSocket() override;
+  void start();
+
+  int fd() const override { return socket_.fd(); }
+  network::ConnectionInfo& info() override { return info_; }
+
+ private:
+  void continueFilterChain();
+  void onReadable();
+  void onTimeout();
+  void finish(bool close);
+
+  ActiveTcpListener& listener_;
+  network::SocketFd socket_;
+  network::ConnectionInfo info_;
+  std::vector<filters::ListenerFilterPtr> filters_;
+  size_t next_filter_ = 0;
+  bool handed_off_;
+  event::FileEventPtr peek_event_;
+  event::TimerPtr timer_;
+  bool done_ = false;
+};
+
+class ActiveConnection : public network::ConnectionCallbacks, public event::DeferredDeletable {
+ public:
+  ActiveConnection(ActiveTcpListener& listener, network::ConnectionPtr connection,
+                   const FilterChain& chain);
+  ~ActiveConnection() override;
+  void onEvent(network::ConnectionEvent event) override;
+  network::Connection& connection() { return *connection_; }
+
+ private:
+  ActiveTcpListener& listener_;
+  ListenerRuntimeConstSharedPtr runtime_;  // keeps the chain's factories alive
+  uint32_t worker_index_;
+  network::ConnectionPtr connection_;
+  filters::StreamInfo stream_info_;
+  std::unique_ptr<filters::FilterManagerImpl> filter_manager_;
+  std::list<std::unique_ptr<ActiveConnection>>::iterator self_;
+  friend class ActiveTcpListener;
+};
+
+class ActiveTcpListener : public network::ListenerCallbacks {
+ public:
+  ActiveTcpListener(ConnectionHandler& handler, ListenerRuntimeConstSharedPtr runtime);
+  ~ActiveTcpListener() override;
+
+  void onAccept(network::SocketFd&& socket) override;
+  // A socket accepted elsewhere: handed off by a use_original_dst listener
+  // or rebalanced from another worker.
+  void acceptHandedOff(network::SocketFd&& socket, std::optional<network::Address> original_destination);
+  void acceptBalanced(network::SocketFd&& socket);
+  // Stops accepting; open connections carry on.
+  void stopAccepting();
+  size_t connectionCount() const { return connections_.size() + sockets_.size(); }
+  void closeAllConnections();
+
+  const ListenerRuntimeConstSharedPtr& runtime() const { return runtime_; }
+  ConnectionHandler& handler() { return handler_; }
+
+  // Called by ActiveTcpSocket when listener filters are done.
+  void onSocketReady(ActiveTcpSocket& socket, network::SocketFd&& fd, network::ConnectionInfo info,
+                     bool handed_off);
+  void removeSocket(ActiveTcpSocket& socket);
+  void removeConnection(ActiveConnection& connection);
+
+ private:
+  void newConnection(network::SocketFd&& fd, network::ConnectionInfo info);
+
+  ConnectionHandler& handler_;
+  ListenerRuntimeConstSharedPtr runtime_;
+  network::ListenerPtr listener_;
+  std::list<std::unique_ptr<ActiveTcpSocket>> sockets_;
+  std::list<std::unique_ptr<ActiveConnection>> connections_;
+};
+
+}  // namespace remora::listener

@@ -1,0 +1,25 @@
+// remora: the sidecar proxy.
+
+#include <cstdio>
+
+#include "proxy/server/options.h"
+#include "proxy/server/server.h"
+
+int main(int argc, char** argv) {
+  auto options = remora::server::parseOptions(argc, argv);
+  if (!options) {
+    std::fprintf(stderr, "remora: %s\n%s", options.error().message.c_str(),
+                 remora::server::usage().c_str());
+    return 2;
+  }
+  if (options->show_help) {
+    std::printf("%s", remora::server::usage().c_str());
+    return 0;
+  }
+  if (options->show_version) {
+    std::printf("%s\n", remora::server::versionString().c_str());
+    return 0;
+  }
+  remora::server::Server server(std::move(*options));
+  return server.run();
+}

@@ -1,0 +1,87 @@
+#pragma once
+
+// The proxy process: init → start → (serve, reload) → drain → shutdown, in
+// that order and written here only.
+//
+//   init:     logging, stats, filter registry, load and validate the config
+//             (nothing runs if it is invalid), cluster manager, workers
+//   start:    bind listeners, start workers, admin, signals, config watcher;
+//             ready once clusters have their first hosts
+//   serve:    SIGHUP / file change → reload (validated first; a bad config
+//             is refused and counted, the old one keeps serving)
+//   drain:    SIGTERM/SIGINT → stop accepting, wait for connections to
+//             finish (exit as soon as none remain) up to --drain-time-s
+//   shutdown: stop workers, close everything, exit 0
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "common/event/dispatcher.h"
+#include "common/stats/store.h"
+#include "filters/common/access_log/access_log.h"
+#include "filters/filter_registry.h"
+#include "proxy/admin/admin_server.h"
+#include "proxy/admin/server_info.h"
+#include "proxy/listener/listener_manager.h"
+#include "proxy/server/config_loader.h"
+#include "proxy/server/config_watcher.h"
+#include "proxy/server/options.h"
+#include "proxy/server/worker.h"
+#include "proxy/upstream/cluster_manager_impl.h"
+
+namespace remora::server {
+
+enum class ServerState { Initializing, Live, Draining, ShuttingDown };
+
+class Server {
+ public:
+  explicit Server(Options options);
+  ~Server();
+
+  // Runs the whole life; returns the process exit code.
+  int run();
+
+  // For tests and admin handlers (main thread).
+  ServerState state() const { return state_; }
+  bool ready() const;
+  void reload();
+  void startDrain();
+  void shutdownNow();
+  uint64_t activeConnections() const;
+
+ private:
+  Status init();
+  Status start();
+  Status applyConfig(ValidatedConfig& config);
+  void registerAdminHandlers();
+  void onDrainTick();
+
+  Options options_;
+  ServerState state_ = ServerState::Initializing;
+  std::unique_ptr<stats::Store> store_;
+  filters::access_log::LogFileManager log_files_;
+  filters::FilterRegistry registry_;
+  std::unique_ptr<filters::FactoryContext> factory_context_;
+  std::unique_ptr<ConfigLoader> loader_;
+  event::DispatcherPtr dispatcher_;
+  std::optional<ValidatedConfig> initial_config_;
+  std::map<std::string, network::TransportSocketFactoryPtr> cluster_transport_sockets_;
+  std::unique_ptr<upstream::ClusterManagerImpl> cluster_manager_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<listener::ListenerManager> listener_manager_;
+  admin::ServerInfo server_info_;
+  std::unique_ptr<admin::AdminServer> admin_;
+  std::unique_ptr<admin::AdminServer> readiness_;
+  std::unique_ptr<admin::AdminServer> prometheus_;
+  std::vector<event::SignalEventPtr> signals_;
+  std::unique_ptr<ConfigWatcher> watcher_;
+  event::TimerPtr drain_timer_;
+  std::chrono::steady_clock::time_point drain_deadline_;
+  std::chrono::steady_clock::time_point start_time_ = std::chrono::steady_clock::now();
+  std::string config_text_;
+  bool health_check_failed_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace remora::server
