@@ -11,9 +11,10 @@ function(remora_add_test)
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "REMORA_SOURCE_DIR=${CMAKE_SOURCE_DIR};REMORA_BINARY_DIR=${CMAKE_BINARY_DIR}"
+    PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT} ENVIRONMENT "REMORA_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
+  target_compile_definitions(${T_NAME} PRIVATE
+    REMORA_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}" REMORA_TEST_BINARY_DIR="${CMAKE_BINARY_DIR}")
 endfunction()
 
 # remora_add_fuzz(NAME name SOURCES ... LIBS ... CORPUS dir)

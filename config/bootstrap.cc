@@ -72,7 +72,7 @@ std::optional<Bootstrap> parseBootstrap(const YamlNode& root, ErrorList& errors)
     s.finish();
   }
   r.finish();
-  if (!errors.empty()) return std::nullopt;
+  // Returned even with errors, so later passes (filters, TLS) can report theirs too.
   return bootstrap;
 }
 

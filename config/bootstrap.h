@@ -30,7 +30,9 @@ struct Bootstrap {
 
 // Parses and cross-checks (duplicate names, duplicate addresses) a bootstrap.
 // Filter typed_configs are validated by the caller through the filter
-// registry, which adds its errors to the same list.
+// registry, which adds its errors to the same list. A result comes back even
+// when `errors` is not empty (as far as it could be read); it is valid only
+// if `errors` is empty.
 std::optional<Bootstrap> parseBootstrap(const YamlNode& root, ErrorList& errors);
 std::optional<Bootstrap> loadBootstrapFile(const std::string& path, ErrorList& errors);
 

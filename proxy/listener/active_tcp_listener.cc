@@ -147,7 +147,7 @@ void ActiveConnection::onEvent(network::ConnectionEvent event) {
 
 ActiveTcpListener::ActiveTcpListener(ConnectionHandler& handler, ListenerRuntimeConstSharedPtr runtime)
     : handler_(handler), runtime_(std::move(runtime)) {
-  if (runtime_->sockets()) {
+  if (runtime_->sockets() && runtime_->sockets()->socketFor(handler_.workerIndex()).valid()) {
     listener_ = handler_.dispatcher().createListener(
         runtime_->sockets()->socketFor(handler_.workerIndex()), *this);
   }

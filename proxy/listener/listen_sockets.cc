@@ -25,6 +25,10 @@ Result<std::shared_ptr<ListenSockets>> ListenSockets::create(const network::Addr
   return sockets;
 }
 
+void ListenSockets::closeAll() {
+  for (auto& s : sockets_) s.close();
+}
+
 network::SocketFd& ListenSockets::socketFor(uint32_t worker_index) {
   return sockets_[sockets_.size() == 1 ? 0 : worker_index % sockets_.size()];
 }

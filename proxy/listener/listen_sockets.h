@@ -23,6 +23,9 @@ class ListenSockets {
   const network::Address& address() const { return address_; }
   const network::Address& requestedAddress() const { return requested_; }
   bool shared() const { return sockets_.size() == 1; }
+  // Closes every socket, so the kernel refuses new connections. Only after
+  // every worker has stopped watching them.
+  void closeAll();
 
  private:
   network::Address requested_;

@@ -76,9 +76,23 @@ void ListenerManager::publish() {
   }
 }
 
-void ListenerManager::stopListeners() {
+void ListenerManager::stopListeners(event::Dispatcher& main) {
+  auto remaining = std::make_shared<std::atomic<size_t>>(handlers_.size());
+  auto listeners = live_;
+  auto close_sockets = [listeners] {
+    for (const auto& l : listeners) {
+      if (l->sockets()) l->sockets()->closeAll();
+    }
+  };
+  if (handlers_.empty()) {
+    close_sockets();
+    return;
+  }
   for (auto* handler : handlers_) {
-    handler->dispatcher().post([handler] { handler->stopListeners(); });
+    handler->dispatcher().post([handler, remaining, &main, close_sockets] {
+      handler->stopListeners();
+      if (remaining->fetch_sub(1) == 1) main.post(close_sockets);
+    });
   }
 }
 

@@ -24,8 +24,10 @@ class ListenerManager {
   // while its old version drains; removed ones stop accepting and drain.
   // Binding errors leave everything as it was.
   Status apply(std::vector<std::shared_ptr<ListenerRuntime>> built);
-  // Stops accepting on every worker (drain); connections carry on.
-  void stopListeners();
+  // Stops accepting on every worker, then (on `main`, once every worker is
+  // done) closes the listening sockets so new connections are refused.
+  // Open connections carry on.
+  void stopListeners(event::Dispatcher& main);
   const std::vector<ListenerRuntimeConstSharedPtr>& listeners() const { return live_; }
   // Envoy's /listeners text: "name::address".
   std::string dumpListeners() const;

@@ -24,6 +24,7 @@ std::optional<ValidatedConfig> ConfigLoader::load(const std::string& path, confi
   };
   for (const auto& listener_config : bootstrap->listeners) {
     auto runtime = listener::ListenerRuntime::build(listener_config, registry_, context_, tls_, errors);
+    // A runtime built from a config with earlier errors is never used.
     if (runtime) validated.listeners.push_back(std::move(runtime));
   }
   context_.cluster_exists = previous_exists;

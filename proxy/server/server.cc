@@ -178,7 +178,7 @@ void Server::startDrain() {
              activeConnections());
   state_ = ServerState::Draining;
   store_->gauge("server.state").set(1);
-  listener_manager_->stopListeners();
+  listener_manager_->stopListeners(*dispatcher_);
   drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(options_.drain_time_s);
   drain_timer_ = dispatcher_->createTimer([this] { onDrainTick(); });
   drain_timer_->enableTimer(kDrainPollInterval);
@@ -222,7 +222,7 @@ void Server::registerAdminHandlers() {
                      false);
   admin_->addHandler("/drain_listeners", "stop accepting on every listener",
                      [this](const admin::AdminRequest&) {
-                       listener_manager_->stopListeners();
+                       listener_manager_->stopListeners(*dispatcher_);
                        return admin::AdminResponse{200, "text/plain; charset=UTF-8", "OK\n"};
                      },
                      true);
