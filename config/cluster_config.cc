@@ -31,7 +31,8 @@ bool isHex(const std::string& text) {
 
 // The duration must be strictly positive: a zero interval would spin a timer.
 std::optional<std::chrono::milliseconds> positiveDuration(MapReader& r, std::string_view key,
-                                                          ErrorList& errors, bool required = false) {
+                                                          ErrorList& errors,
+                                                          bool required = false) {
   auto value = r.duration(key, required);
   if (value && value->count() <= 0) {
     r.child(key)->error(errors, "must be greater than 0");
@@ -120,7 +121,8 @@ void parseDns(MapReader& r, ClusterConfig& out, ErrorList& errors) {
       {"V6_ONLY", DnsLookupFamily::V6Only},
       {"V4_PREFERRED", DnsLookupFamily::V4Preferred},
       {"ALL", DnsLookupFamily::All}};
-  if (auto family = r.oneOf("dns_lookup_family", {"AUTO", "V4_ONLY", "V6_ONLY", "V4_PREFERRED", "ALL"})) {
+  if (auto family =
+          r.oneOf("dns_lookup_family", {"AUTO", "V4_ONLY", "V6_ONLY", "V4_PREFERRED", "ALL"})) {
     for (const auto& [name, value] : kFamilies) {
       if (name == *family) out.dns_lookup_family = value;
     }
@@ -152,7 +154,8 @@ void parseCircuitBreakers(const YamlNode& node, ClusterConfig& out, ErrorList& e
     }
     seen_default = true;
     auto& cb = out.circuit_breakers;
-    if (auto v = t.integer("max_connections", 0, kMaxU32)) cb.max_connections = static_cast<uint32_t>(*v);
+    if (auto v = t.integer("max_connections", 0, kMaxU32))
+      cb.max_connections = static_cast<uint32_t>(*v);
     if (auto v = t.integer("max_pending_requests", 0, kMaxU32)) {
       cb.max_pending_requests = static_cast<uint32_t>(*v);
     }
@@ -177,7 +180,8 @@ void parseOutlierDetection(const YamlNode& node, ClusterConfig& out, ErrorList& 
   }
   if (auto v = positiveDuration(r, "interval", errors)) od.interval = *v;
   if (auto v = positiveDuration(r, "base_ejection_time", errors)) od.base_ejection_time = *v;
-  if (auto v = r.integer("max_ejection_percent", 0, 100)) od.max_ejection_percent = static_cast<uint32_t>(*v);
+  if (auto v = r.integer("max_ejection_percent", 0, 100))
+    od.max_ejection_percent = static_cast<uint32_t>(*v);
   if (auto v = positiveDuration(r, "max_ejection_time", errors)) {
     od.max_ejection_time = *v;
   } else if (od.base_ejection_time > od.max_ejection_time) {
@@ -230,8 +234,10 @@ void parseHealthChecks(MapReader& cluster, ClusterConfig& out, ErrorList& errors
 void parseLbConfigs(MapReader& r, ClusterConfig& out, ErrorList& errors) {
   if (auto node = r.child("ring_hash_lb_config")) {
     MapReader rr(*node, errors);
-    if (auto v = rr.integer("minimum_ring_size", 1, kMaxRingSize)) out.ring_hash.minimum_ring_size = *v;
-    if (auto v = rr.integer("maximum_ring_size", 1, kMaxRingSize)) out.ring_hash.maximum_ring_size = *v;
+    if (auto v = rr.integer("minimum_ring_size", 1, kMaxRingSize))
+      out.ring_hash.minimum_ring_size = *v;
+    if (auto v = rr.integer("maximum_ring_size", 1, kMaxRingSize))
+      out.ring_hash.maximum_ring_size = *v;
     rr.oneOf("hash_function", {"XX_HASH"});
     if (out.ring_hash.minimum_ring_size > out.ring_hash.maximum_ring_size) {
       node->error(errors, "minimum_ring_size must not exceed maximum_ring_size");

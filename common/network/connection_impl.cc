@@ -72,9 +72,8 @@ void ConnectionImpl::updateFileEvents() {
                      state_ == ConnectionState::Open;
     if (want_read) events |= event::FileReady::kRead;
     bool fin_pending = write_end_stream_ && !write_end_stream_flushed_;
-    if (write_buffer_.length() > 0 || fin_pending || state_ == ConnectionState::Closing) {
-      events |= event::FileReady::kWrite;
-    }
+    bool want_write = write_buffer_.length() > 0 || fin_pending || state_ == ConnectionState::Closing;
+    if (want_write && !transport_->writeBlockedOnRead()) events |= event::FileReady::kWrite;
   }
   file_event_->setEnabled(events);
 }
@@ -88,7 +87,7 @@ void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
   if (end_stream) write_end_stream_ = true;
   if (!connecting_) {
     updateFileEvents();
-    file_event_->activate(event::FileReady::kWrite);
+    if (!transport_->writeBlockedOnRead()) file_event_->activate(event::FileReady::kWrite);
   }
 }
 
@@ -218,7 +217,10 @@ void ConnectionImpl::onReadReady() {
 }
 
 void ConnectionImpl::deliverReadData() {
-  if (sink_ == nullptr || read_disable_count_ > 0) return;
+  // A pause that only the read buffer's own watermark caused must still let
+  // the sink drain that buffer, or the connection would wait forever.
+  bool only_watermark = read_disable_count_ == 1 && read_buffer_disabled_;
+  if (sink_ == nullptr || (read_disable_count_ > 0 && !only_watermark)) return;
   bool end = read_end_stream_ && !read_end_stream_delivered_;
   if (read_buffer_.length() == 0 && !end) return;
   if (end) read_end_stream_delivered_ = true;

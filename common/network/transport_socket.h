@@ -74,6 +74,10 @@ class TransportSocket {
   virtual IoResult doWrite(buffer::Buffer& buffer, bool end_stream) = 0;
   // The TCP connect completed (client) or the socket was accepted (server).
   virtual void onConnected() = 0;
+  // True while the transport cannot make progress on writes until it has
+  // read from the peer (a TLS handshake waiting for the peer's flight); the
+  // connection then stops watching for write readiness instead of spinning.
+  virtual bool writeBlockedOnRead() const { return false; }
   // Non-null once a secure transport has completed its handshake.
   virtual const PeerSecurityInfo* peerSecurity() const = 0;
 };

@@ -1,5 +1,7 @@
 #include "common/tls/tls_credentials.h"
 
+#include <cctype>
+
 #include <openssl/sha.h>
 
 #include "common/tls/certificate_utils.h"

@@ -56,7 +56,7 @@ Status TlsCredentialsProvider::reload() {
   auto ctx = build();
   if (!ctx) {
     stats_.reload_failure.inc();
-    REMORA_LOG(error, Component::Tls,
+    REMORA_LOG(err, Component::Tls,
                "{}: refusing new TLS credentials, keeping serial {}: {}", scope_.prefix(),
                current()->certificateSerial(), ctx.error().message);
     return ctx.error();

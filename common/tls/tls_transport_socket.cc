@@ -47,7 +47,15 @@ TlsTransportSocket::TlsTransportSocket(std::shared_ptr<const TlsContext> context
       server_name_(std::move(server_name)),
       alpn_wire_override_(std::move(alpn_wire_override)) {}
 
-TlsTransportSocket::~TlsTransportSocket() = default;
+TlsTransportSocket::~TlsTransportSocket() {
+  // OpenSSL marks the session of an SSL freed without a close_notify as not
+  // resumable (a pre-TLS 1.1 truncation precaution), which would defeat
+  // resumption for every connection the peer closed first. Sessions of
+  // connections whose handshake failed are still discarded.
+  if (ssl_ && (state_ == State::Connected || state_ == State::ShutdownSent)) {
+    SSL_set_shutdown(ssl_.get(), SSL_get_shutdown(ssl_.get()) | SSL_SENT_SHUTDOWN);
+  }
+}
 
 void TlsTransportSocket::setTransportSocketCallbacks(network::TransportSocketCallbacks& callbacks) {
   callbacks_ = &callbacks;
@@ -59,7 +67,8 @@ void TlsTransportSocket::onConnected() {
   auto ssl = context_->newSsl(conn_state_);
   if (!ssl) {
     fail(ssl.error().message);
-    callbacks_->raiseEvent(network::ConnectionEvent::LocalClose);
+    // The connection learns of the failure from the next doWrite().
+    callbacks_->flushWriteBuffer();
     return;
   }
   ssl_ = std::move(*ssl);
@@ -81,9 +90,7 @@ void TlsTransportSocket::onConnected() {
     }
   }
   // The client's ClientHello goes out now; the server just waits for one.
-  if (doHandshake() == PostIoAction::Close) {
-    callbacks_->raiseEvent(network::ConnectionEvent::LocalClose);
-  }
+  if (doHandshake() == PostIoAction::Close) callbacks_->flushWriteBuffer();
 }
 
 PostIoAction TlsTransportSocket::doHandshake() {

@@ -46,6 +46,8 @@ class TlsTransportSocket : public network::TransportSocket {
   network::IoResult doWrite(buffer::Buffer& buffer, bool end_stream) override;
   void onConnected() override;
   const network::PeerSecurityInfo* peerSecurity() const override;
+  // The handshake writes straight to the socket; queued plaintext waits for it.
+  bool writeBlockedOnRead() const override { return state_ == State::Handshaking; }
 
   // The serial of the local certificate this connection presents (tests,
   // access logs).

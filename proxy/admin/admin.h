@@ -21,8 +21,8 @@ namespace remora::admin {
 // Every member has a default initializer so that designated initializers
 // may name any subset (GCC's -Wmissing-field-initializers stays quiet).
 struct AdminRequest {
-  std::string method{};  // "GET", "POST"
-  std::string path{};    // without the query string
+  std::string method{};                        // "GET", "POST"
+  std::string path{};                          // without the query string
   std::map<std::string, std::string> query{};  // decoded ?a=b&c=d
   std::string body{};
   // Request headers in arrival order, names lower-cased, values as sent.
@@ -47,8 +47,8 @@ class Admin {
   // `mutates_state` handlers answer only POST (Envoy's rule: GET gets 405).
   // Returns false if the path is taken or does not start with '/'.
   // Main thread only; may be called before or after the server starts.
-  virtual bool addHandler(const std::string& prefix, const std::string& help,
-                          AdminHandler handler, bool mutates_state) = 0;
+  virtual bool addHandler(const std::string& prefix, const std::string& help, AdminHandler handler,
+                          bool mutates_state) = 0;
 };
 
 }  // namespace remora::admin

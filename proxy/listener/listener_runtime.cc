@@ -11,7 +11,7 @@ namespace {
 std::atomic<uint64_t> next_tag{1};
 
 std::optional<FilterChain> buildChain(const config::FilterChainConfig& chain_config,
-                                      const std::string& path,
+                                      const std::string& path, const std::string& stat_prefix,
                                       const filters::FilterRegistry& registry,
                                       filters::FactoryContext& context,
                                       const TransportSocketFactoryBuilder& tls,
@@ -36,7 +36,7 @@ std::optional<FilterChain> buildChain(const config::FilterChainConfig& chain_con
     if (auto cb = factory->createFilterFactory(filter, context, errors)) chain.factories.push_back(*cb);
   }
   if (chain_config.transport_socket) {
-    if (auto factory = tls(*chain_config.transport_socket, true, errors)) {
+    if (auto factory = tls(*chain_config.transport_socket, true, stat_prefix, errors)) {
       chain.transport_socket_factory = *factory;
     }
   } else {
@@ -101,15 +101,16 @@ std::shared_ptr<ListenerRuntime> ListenerRuntime::build(const config::ListenerCo
       runtime->listener_filters_.push_back(*cb);
     }
   }
+  std::string stat_prefix = "listener." + listenerStatName(config.address) + ".";
   for (size_t i = 0; i < config.filter_chains.size(); ++i) {
     std::string path = "filter_chains[" + std::to_string(i) + "]";
-    if (auto chain = buildChain(config.filter_chains[i], path, registry, context, tls, errors)) {
+    if (auto chain = buildChain(config.filter_chains[i], path, stat_prefix, registry, context, tls, errors)) {
       runtime->chains_.push_back(std::move(*chain));
     }
   }
   if (config.default_filter_chain) {
     runtime->default_chain_ =
-        buildChain(*config.default_filter_chain, "default_filter_chain", registry, context, tls, errors);
+        buildChain(*config.default_filter_chain, "default_filter_chain", stat_prefix, registry, context, tls, errors);
   }
   if (errors.size() != before) return nullptr;
   for (const auto& c : runtime->config_.filter_chains) runtime->matches_.push_back(&c.match);

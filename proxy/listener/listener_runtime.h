@@ -54,9 +54,11 @@ class ExactBalancer {
 };
 
 // Makes transport socket factories from a `transport_socket:` node (TLS);
-// nullopt with errors when invalid.
+// nullopt with errors when invalid. `stat_prefix` is the listener's or
+// cluster's scope ("listener.0.0.0.0_15006." / "cluster.web.").
 using TransportSocketFactoryBuilder = std::function<std::optional<network::TransportSocketFactoryPtr>(
-    const config::YamlNode& node, bool downstream, config::ErrorList& errors)>;
+    const config::YamlNode& node, bool downstream, const std::string& stat_prefix,
+    config::ErrorList& errors)>;
 
 class ListenerRuntime {
  public:

@@ -4,14 +4,6 @@
 
 namespace remora::server {
 
-listener::TransportSocketFactoryBuilder noTlsTransportSocketBuilder() {
-  return [](const config::YamlNode& node, bool, config::ErrorList& errors)
-             -> std::optional<network::TransportSocketFactoryPtr> {
-    node.error(errors, "transport sockets (TLS) are not supported by this build");
-    return std::nullopt;
-  };
-}
-
 std::optional<ValidatedConfig> ConfigLoader::load(const std::string& path, config::ErrorList& errors) {
   auto bootstrap = config::loadBootstrapFile(path, errors);
   if (!bootstrap) return std::nullopt;
@@ -30,7 +22,7 @@ std::optional<ValidatedConfig> ConfigLoader::load(const std::string& path, confi
   context_.cluster_exists = previous_exists;
   for (const auto& cluster : bootstrap->clusters) {
     if (!cluster.transport_socket) continue;
-    if (auto factory = tls_(*cluster.transport_socket, false, errors)) {
+    if (auto factory = tls_(*cluster.transport_socket, false, "cluster." + cluster.name + ".", errors)) {
       validated.cluster_transport_sockets[cluster.name] = *factory;
     }
   }

@@ -38,8 +38,4 @@ class ConfigLoader {
   listener::TransportSocketFactoryBuilder tls_;
 };
 
-// The transport-socket builder used until a TLS module is linked in: any
-// transport_socket is an error naming the field.
-listener::TransportSocketFactoryBuilder noTlsTransportSocketBuilder();
-
 }  // namespace remora::server

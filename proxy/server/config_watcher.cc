@@ -15,23 +15,26 @@ namespace {
 constexpr std::chrono::milliseconds kDebounce{100};
 }  // namespace
 
-ConfigWatcher::ConfigWatcher(event::Dispatcher& dispatcher, const std::string& path,
+ConfigWatcher::ConfigWatcher(event::Dispatcher& dispatcher, const std::vector<std::string>& paths,
                              std::function<void()> on_change)
     : dispatcher_(dispatcher), on_change_(std::move(on_change)) {
-  std::filesystem::path p(path);
-  file_name_ = p.filename().string();
-  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
     REMORA_LOG(warn, logging::Component::Config, "inotify unavailable ({}); reload with SIGHUP", std::strerror(errno));
     return;
   }
   fd_ = network::SocketFd(fd);
-  if (inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
-    REMORA_LOG(warn, logging::Component::Config, "cannot watch {} ({}); reload with SIGHUP", dir,
-               std::strerror(errno));
-    fd_.close();
-    return;
+  std::set<std::string> dirs;
+  for (const auto& path : paths) {
+    std::filesystem::path p(path);
+    file_names_.insert(p.filename().string());
+    dirs.insert(p.has_parent_path() ? p.parent_path().string() : ".");
+  }
+  for (const auto& dir : dirs) {
+    if (inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+      REMORA_LOG(warn, logging::Component::Config, "cannot watch {} ({}); reload with SIGHUP", dir,
+                 std::strerror(errno));
+    }
   }
   debounce_ = dispatcher_.createTimer([this] { on_change_(); });
   event_ = dispatcher_.createFileEvent(fd, [this](uint32_t) { onReadable(); },
@@ -49,7 +52,7 @@ void ConfigWatcher::onReadable() {
     for (char* p = buf; p < buf + n;) {
       auto* ev = reinterpret_cast<inotify_event*>(p);
       std::string name = ev->len > 0 ? std::string(ev->name) : std::string();
-      if (name == file_name_ || name == "..data") relevant = true;
+      if (file_names_.count(name) != 0 || name == "..data") relevant = true;
       p += sizeof(inotify_event) + ev->len;
     }
   }

@@ -30,6 +30,8 @@ std::string usage() {
          "                              upstream, filter, admin, tls, kv)\n"
          "      --drain-time-s N        how long SIGTERM waits for connections (default 600)\n"
          "      --no-watch              do not reload when the configuration file changes\n"
+         "      --readiness-port N      serve /healthz/ready on 0.0.0.0:N (Istio: 15021)\n"
+         "      --prometheus-port N     serve /stats/prometheus on 0.0.0.0:N (Istio: 15090)\n"
          "      --version               print the version and exit\n"
          "  -h, --help                  this text\n"
          "Signals: SIGTERM/SIGINT drain then exit 0; SIGHUP reloads the configuration.\n";
@@ -95,6 +97,13 @@ Result<Options> parseOptions(int argc, const char* const* argv) {
       auto n = parseUint(arg, *v);
       if (!n) return n.error();
       options.drain_time_s = *n;
+    } else if (arg == "--readiness-port" || arg == "--prometheus-port") {
+      auto v = next();
+      if (!v) return v.error();
+      auto n = parseUint(arg, *v);
+      if (!n) return n.error();
+      if (*n > 65535) return makeError(std::string(arg) + ": not a port: " + std::string(*v));
+      (arg == "--readiness-port" ? options.readiness_port : options.prometheus_port) = static_cast<uint16_t>(*n);
     } else if (arg == "--no-watch") {
       options.watch_config = false;
     } else if (arg == "--version") {

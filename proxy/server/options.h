@@ -20,6 +20,9 @@ struct Options {
   std::string component_log_level;  // "upstream:debug,admin:trace"
   uint32_t drain_time_s = 600;
   bool watch_config = true;  // reload when the file changes
+  // Istio's extra ports (0: off): readiness /healthz/ready and Prometheus.
+  uint16_t readiness_port = 0;
+  uint16_t prometheus_port = 0;
   bool show_version = false;
   bool show_help = false;
 };

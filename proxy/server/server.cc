@@ -40,8 +40,11 @@ Server::~Server() {
   // Workers use the cluster manager's views and the listener runtimes; the
   // admin server, timers and signals use the main dispatcher.
   watcher_.reset();
+  cert_watcher_.reset();
+  expiry_timer_.reset();
   signals_.clear();
   drain_timer_.reset();
+  quit_timer_.reset();
   admin_.reset();
   readiness_.reset();
   prometheus_.reset();
@@ -60,7 +63,8 @@ Status Server::init() {
   filters::registerBuiltinFilters(registry_);
   factory_context_ = std::make_unique<filters::FactoryContext>(
       filters::FactoryContext{*store_, log_files_, [](std::string_view) { return false; }});
-  loader_ = std::make_unique<ConfigLoader>(registry_, *factory_context_, noTlsTransportSocketBuilder());
+  tls_builder_ = std::make_unique<TlsTransportBuilder>(*store_);
+  loader_ = std::make_unique<ConfigLoader>(registry_, *factory_context_, tls_builder_->builder());
 
   config::ErrorList errors;
   auto validated = loader_->load(options_.config_path, errors);
@@ -98,7 +102,29 @@ Status Server::applyConfig(ValidatedConfig& config) {
   if (auto status = cluster_manager_->update(config.bootstrap.clusters); !status) return status;
   if (auto status = listener_manager_->apply(config.listeners); !status) return status;
   config_text_ = config.bootstrap.text;
+  if (dispatcher_) watchCertificates();
   return okStatus();
+}
+
+void Server::watchCertificates() {
+  auto paths = tls_builder_->watchedPaths();
+  cert_watcher_.reset();
+  if (!paths.empty()) {
+    cert_watcher_ = std::make_unique<ConfigWatcher>(*dispatcher_, paths, [this] { rotateCertificates(); });
+  }
+  for (const auto& p : tls_builder_->liveProviders()) p->refreshExpiryGauges();
+}
+
+void Server::rotateCertificates() {
+  for (const auto& provider : tls_builder_->liveProviders()) {
+    if (auto status = provider->reload(); !status) {
+      REMORA_LOG(err, logging::Component::Tls, "certificate rotation refused, old credentials keep serving: {}",
+                 status.error().message);
+    } else {
+      REMORA_LOG(info, logging::Component::Tls, "certificates reloaded");
+    }
+  }
+  watchCertificates();
 }
 
 Status Server::start() {
@@ -124,14 +150,32 @@ Status Server::start() {
   if (!admin) return makeError("admin: " + admin.error().message);
   admin_ = std::move(*admin);
   registerAdminHandlers();
+  if (options_.readiness_port != 0) {
+    auto address = network::Address::fromIp("0.0.0.0", options_.readiness_port);
+    auto readiness = admin::createReadinessServer(*dispatcher_, *store_, server_info_, *address);
+    if (!readiness) return makeError("readiness port: " + readiness.error().message);
+    readiness_ = std::move(*readiness);
+  }
+  if (options_.prometheus_port != 0) {
+    auto address = network::Address::fromIp("0.0.0.0", options_.prometheus_port);
+    auto prometheus = admin::createPrometheusServer(*dispatcher_, *store_, *address);
+    if (!prometheus) return makeError("prometheus port: " + prometheus.error().message);
+    prometheus_ = std::move(*prometheus);
+  }
 
   auto on_term = [this] { startDrain(); };
   signals_.push_back(dispatcher_->listenForSignal(SIGTERM, on_term));
   signals_.push_back(dispatcher_->listenForSignal(SIGINT, on_term));
   signals_.push_back(dispatcher_->listenForSignal(SIGHUP, [this] { reload(); }));
   if (options_.watch_config) {
-    watcher_ = std::make_unique<ConfigWatcher>(*dispatcher_, options_.config_path, [this] { reload(); });
+    watcher_ = std::make_unique<ConfigWatcher>(*dispatcher_, std::vector<std::string>{options_.config_path},
+                                               [this] { reload(); });
   }
+  expiry_timer_ = dispatcher_->createTimer([this] {
+    for (const auto& p : tls_builder_->liveProviders()) p->refreshExpiryGauges();
+    expiry_timer_->enableTimer(std::chrono::hours(1));
+  });
+  expiry_timer_->enableTimer(std::chrono::hours(1));
   cluster_manager_->onInitialized([this] {
     if (state_ == ServerState::Initializing) {
       state_ = ServerState::Live;
@@ -240,8 +284,9 @@ void Server::registerAdminHandlers() {
                      true);
   admin_->addHandler("/quitquitquit", "exit now",
                      [this](const admin::AdminRequest&) {
-                       // After this response is written.
-                       dispatcher_->post([this] { shutdownNow(); });
+                       // Give the admin connection time to flush this response.
+                       quit_timer_ = dispatcher_->createTimer([this] { shutdownNow(); });
+                       quit_timer_->enableTimer(std::chrono::milliseconds(100));
                        return admin::AdminResponse{200, "text/plain; charset=UTF-8", "OK\n"};
                      },
                      true);

@@ -27,6 +27,7 @@
 #include "proxy/server/config_loader.h"
 #include "proxy/server/config_watcher.h"
 #include "proxy/server/options.h"
+#include "proxy/server/tls_transport_builder.h"
 #include "proxy/server/worker.h"
 #include "proxy/upstream/cluster_manager_impl.h"
 
@@ -56,6 +57,10 @@ class Server {
   Status applyConfig(ValidatedConfig& config);
   void registerAdminHandlers();
   void onDrainTick();
+  // Re-reads certificates of every live TLS context (rotation) and re-arms
+  // the watcher on the current set of files.
+  void rotateCertificates();
+  void watchCertificates();
 
   Options options_;
   ServerState state_ = ServerState::Initializing;
@@ -76,7 +81,11 @@ class Server {
   std::unique_ptr<admin::AdminServer> prometheus_;
   std::vector<event::SignalEventPtr> signals_;
   std::unique_ptr<ConfigWatcher> watcher_;
+  std::unique_ptr<TlsTransportBuilder> tls_builder_;
+  std::unique_ptr<ConfigWatcher> cert_watcher_;
+  event::TimerPtr expiry_timer_;
   event::TimerPtr drain_timer_;
+  event::TimerPtr quit_timer_;
   std::chrono::steady_clock::time_point drain_deadline_;
   std::chrono::steady_clock::time_point start_time_ = std::chrono::steady_clock::now();
   std::string config_text_;

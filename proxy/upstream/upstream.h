@@ -115,6 +115,10 @@ class ClusterManager {
   // The calling worker's view of cluster `name`; nullptr if no such cluster.
   // Valid until the calling worker returns to its event loop.
   virtual ThreadLocalCluster* getThreadLocalCluster(std::string_view name) = 0;
+  // Takes an upstream connection whose owner is gone but which is still
+  // flushing (closed with FlushWrite), and keeps it until it has closed, so
+  // its last bytes are not lost (Envoy's UpstreamDrainManager).
+  virtual void drainUpstream(UpstreamConnectionPtr connection) = 0;
 };
 
 }  // namespace remora::upstream

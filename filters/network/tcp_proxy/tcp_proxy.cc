@@ -175,6 +175,11 @@ void TcpProxyFilter::releaseUpstream(network::ConnectionCloseType close_type) {
   }
   conn.close(close_type);
   if (downstream_paused_) pauseDownstream(false);
+  if (conn.state() == network::ConnectionState::Closing) {
+    // Still flushing: the worker keeps it until its last bytes are out.
+    callbacks_->clusterManager().drainUpstream(std::move(upstream_));
+    return;
+  }
   event::Dispatcher& dispatcher = callbacks_->connection().dispatcher();
   dispatcher.deferredDelete(std::make_unique<UpstreamHolder>(std::move(upstream_)));
 }

@@ -1,0 +1,43 @@
+#pragma once
+
+// envoy.filters.network.rbac: allows or denies a connection by its peer's
+// identity (SPIFFE ID), addresses and destination port. Decides on the first
+// bytes from downstream — by then a TLS handshake has finished and the peer
+// identity is known — and closes denied connections before any byte goes on.
+
+#include <memory>
+
+#include "filters/common/rbac/rbac_filter_config.h"
+#include "filters/filter_registry.h"
+#include "filters/network/network_filter.h"
+
+namespace remora::filters::rbac {
+
+struct RbacNetworkConfig {
+  RbacFilterConfig config;
+  std::unique_ptr<RbacStats> stats;
+};
+
+class RbacNetworkFilter : public ReadFilter {
+ public:
+  explicit RbacNetworkFilter(std::shared_ptr<const RbacNetworkConfig> config) : config_(std::move(config)) {}
+  void initializeReadFilterCallbacks(ReadFilterCallbacks& callbacks) override { callbacks_ = &callbacks; }
+  FilterStatus onNewConnection() override { return FilterStatus::Continue; }
+  FilterStatus onData(buffer::Buffer& data, bool end_stream) override;
+
+ private:
+  std::shared_ptr<const RbacNetworkConfig> config_;
+  ReadFilterCallbacks* callbacks_ = nullptr;
+  bool decided_ = false;
+};
+
+class RbacNetworkFilterFactory : public NetworkFilterFactory {
+ public:
+  std::string name() const override { return "rbac"; }
+  bool isTerminal() const override { return false; }
+  std::optional<NetworkFilterFactoryCb> createFilterFactory(const config::FilterConfig& config,
+                                                            FactoryContext& context,
+                                                            config::ErrorList& errors) override;
+};
+
+}  // namespace remora::filters::rbac

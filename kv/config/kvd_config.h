@@ -1,0 +1,55 @@
+#pragma once
+
+// The configuration of a remora-kvd node as a plain, validated struct. The
+// YAML vocabulary follows Aerospike's aerospike.conf (service, fabric,
+// heartbeat, cluster-name, namespaces with replication-factor, default-ttl,
+// nsup-period and a storage-engine stanza); docs/kv.md is the reference.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kv/storage/storage_config.h"
+
+namespace remora::kv::config {
+
+struct EndpointConfig {
+  std::string address = "any";  // "any" = all IPv4 and IPv6 addresses
+  uint16_t port = 0;
+};
+
+struct NamespaceConfig {
+  std::string name = "test";
+  uint32_t replication_factor = 2;  // Aerospike's default; capped by the cluster size
+  uint32_t default_ttl_s = 0;       // 0 = records never expire unless a write says so
+  uint32_t nsup_period_s = 120;     // expiry sweep period; 0 = no sweeper
+  storage::StorageConfig storage;   // storage.namespace_name == name
+};
+
+struct KvdConfig {
+  EndpointConfig service{"any", 3000};
+  EndpointConfig fabric{"any", 3001};
+  EndpointConfig heartbeat{"any", 3002};
+  std::string cluster_name;  // empty: the client must not ask for one
+  std::string node_id;       // up to 16 hex digits; empty = derived from address and port
+  uint32_t service_threads = 0;  // 0 = number of CPUs
+  uint32_t proto_fd_max = 15000;  // simultaneous client connections
+  uint64_t max_message_size = 8u << 20;  // largest accepted request body
+  uint32_t connection_buffer_limit = 1u << 20;  // per-connection output bound (bytes)
+  std::vector<NamespaceConfig> namespaces;
+
+  const NamespaceConfig* findNamespace(const std::string& name) const {
+    for (const auto& ns : namespaces) {
+      if (ns.name == name) return &ns;
+    }
+    return nullptr;
+  }
+};
+
+// One node, namespace "test" in memory, service port 3000.
+KvdConfig defaultKvdConfig();
+
+// Moves the service port to `port` and fabric/heartbeat to port+1/port+2.
+void applyPortOverride(KvdConfig& config, uint16_t port);
+
+}  // namespace remora::kv::config

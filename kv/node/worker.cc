@@ -1,0 +1,82 @@
+#include "kv/node/worker.h"
+
+#include <vector>
+
+#include "common/network/raw_transport_socket.h"
+#include "common/stats/stats.h"
+
+namespace remora::kv::node {
+
+Worker::Worker(std::string name, uint32_t shard, NodeContext& context, const SessionLimits& limits,
+               ConnectionTracker& tracker)
+    : name_(std::move(name)),
+      shard_(shard),
+      context_(context),
+      tracker_(tracker),
+      limits_(limits),
+      dispatcher_(event::createDispatcher(name_)),
+      handler_(context) {}
+
+Worker::~Worker() {
+  if (thread_.joinable()) stop();
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] {
+    stats::setThreadShard(shard_);
+    dispatcher_->run(event::RunType::Block);
+    // Sessions die on the thread that owns their connections. Closing one
+    // removes it from the map, so collect them first.
+    std::vector<ClientSession*> open;
+    for (auto& [id, session] : sessions_) open.push_back(session.get());
+    for (auto* session : open) session->closeNow();
+    sessions_.clear();
+    dispatcher_->run(event::RunType::NonBlock);
+  });
+}
+
+void Worker::adopt(network::SocketFd socket) {
+  const int fd = socket.release();
+  dispatcher_->post([this, fd] { onAdopt(fd); });
+}
+
+void Worker::onAdopt(int fd) {
+  network::SocketFd socket(fd);
+  if (draining_) {
+    tracker_.remove();
+    return;  // closes the socket
+  }
+  auto connection = dispatcher_->createServerConnection(
+      std::move(socket), std::make_unique<network::RawTransportSocket>());
+  auto session = std::make_unique<ClientSession>(
+      std::move(connection), handler_, context_.stats, limits_,
+      [this](ClientSession& s) { onSessionClosed(s); });
+  const uint64_t id = session->id();
+  sessions_.emplace(id, std::move(session));
+}
+
+void Worker::onSessionClosed(ClientSession& session) {
+  auto it = sessions_.find(session.id());
+  if (it == sessions_.end()) return;
+  tracker_.remove();
+  dispatcher_->deferredDelete(std::move(it->second));
+  sessions_.erase(it);
+}
+
+void Worker::drain() {
+  dispatcher_->post([this] {
+    draining_ = true;
+    // Closing may erase from the map: collect first.
+    std::vector<ClientSession*> sessions;
+    for (auto& [id, s] : sessions_) sessions.push_back(s.get());
+    for (auto* s : sessions) s->closeWhenIdle();
+  });
+}
+
+void Worker::stop() {
+  if (!thread_.joinable()) return;
+  dispatcher_->exit();
+  thread_.join();
+}
+
+}  // namespace remora::kv::node

@@ -1,0 +1,32 @@
+#pragma once
+
+// Set names ↔ the 12-bit set ids kept in index entries (Aerospike keeps a
+// set id, not the name, in its index too). Ids are never reused while the
+// engine lives. Thread-safe.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace remora::kv::storage {
+
+class SetRegistry {
+ public:
+  static constexpr uint16_t kMaxSets = 4095;
+
+  // Id for `name` (0 for the empty name), assigned on first use; nullopt
+  // when kMaxSets names are already known.
+  std::optional<uint16_t> idFor(std::string_view name);
+  // Id of a known name; nullopt if never seen.
+  std::optional<uint16_t> find(std::string_view name) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, uint16_t> ids_;
+};
+
+}  // namespace remora::kv::storage

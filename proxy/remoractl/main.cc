@@ -1,0 +1,21 @@
+// remoractl: the operator's command-line tool. Today: `remoractl ca ...`.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "proxy/remoractl/ca_command.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs("usage: remoractl ca {init|issue|show} [flags]   (remoractl ca --help)\n",
+               args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "ca") {
+    return remora::remoractl::runCaCommand(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  std::fprintf(stderr, "remoractl: unknown command '%s'\n", args[0].c_str());
+  return 2;
+}
