@@ -316,6 +316,25 @@ std::optional<ClusterConfig> parseCluster(const YamlNode& node, ErrorList& error
   if (auto v = r.size("per_connection_buffer_limit_bytes", 0, kMaxU32)) {
     out.per_connection_buffer_limit_bytes = static_cast<uint32_t>(*v);
   }
+  if (auto bind = r.child("upstream_bind_config")) {
+    MapReader b(*bind, errors);
+    if (auto source = b.child("source_address", true)) {
+      MapReader a(*source, errors);
+      auto ip = a.string("address", true);
+      auto port = a.integer("port_value", 0, 0);
+      (void)port;
+      a.finish();
+      if (ip) {
+        auto parsed = network::Address::fromIp(*ip, 0);
+        if (parsed) {
+          out.source_address = *parsed;
+        } else {
+          source->error(errors, parsed.error().message);
+        }
+      }
+    }
+    b.finish();
+  }
   if (auto cb = r.child("circuit_breakers")) parseCircuitBreakers(*cb, out, errors);
   if (auto od = r.child("outlier_detection")) parseOutlierDetection(*od, out, errors);
   parseHealthChecks(r, out, errors);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/network/address.h"
 #include "config/yaml_reader.h"
 
 namespace remora::config {
@@ -84,6 +85,9 @@ struct ClusterConfig {
   RingHashConfig ring_hash;
   MaglevConfig maglev;
   LeastRequestConfig least_request;
+  // upstream_bind_config.source_address: the source IP of upstream
+  // connections (Istio's inbound passthrough uses 127.0.0.6). Port 0.
+  std::optional<network::Address> source_address;
   // transport_socket as written (TLS, parsed by the TLS module).
   std::optional<YamlNode> transport_socket;
   int line = 0;  // where the cluster is defined, for cross-reference errors

@@ -14,6 +14,8 @@ case "$kind" in
 esac
 
 jobs="${REMORA_JOBS:-$(nproc)}"
+# ccache hits across checkouts in different folders (CI clones anew each run).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B "build/$kind" "${args[@]}" >/dev/null
 if [[ $# -gt 0 ]]; then
   cmake --build "build/$kind" -j "$jobs" --target "$@"

@@ -14,7 +14,8 @@
 # Options: --quick, --out FILE, --reps N (rounds of (a) and (b); median reported),
 #          --remora PATH (default: build/bench/proxy/remora, else build/rel/proxy/remora).
 # Env: PROXY_CPU (1), TOOLS_CPU (0), CPS_CONNS (50), CPS_SIZE (64), BULK_SECONDS, CPS_SECONDS,
-#      IDLE_CONNS (override the defaults of the mode).
+#      IDLE_CONNS (override the defaults of the mode), PHASES ("bulk cps memory": a subset runs
+#      only those tests).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT=$2; shift ;;
     --reps) REPS=$2; shift ;;
     --remora) REMORA=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -40,6 +41,7 @@ PROXY_CPU=${PROXY_CPU:-1}
 TOOLS_CPU=${TOOLS_CPU:-0}
 CPS_CONNS=${CPS_CONNS:-50}
 CPS_SIZE=${CPS_SIZE:-64}
+PHASES=${PHASES:-bulk cps memory}
 if [[ $QUICK == 1 ]]; then
   BULK_SECONDS=${BULK_SECONDS:-2}; CPS_SECONDS=${CPS_SECONDS:-2}; CPS_WARMUP=0.5
   IDLE_CONNS=${IDLE_CONNS:-1000}; REPS=${REPS:-1}
@@ -85,7 +87,7 @@ FD_LIMIT=$(ulimit -Hn)
 (( FD_LIMIT > want )) && FD_LIMIT=$want
 ulimit -Sn "$FD_LIMIT"
 if (( IDLE_CONNS * 2 + 200 > FD_LIMIT )); then
-  fit=$(( (FD_LIMIT - 200) / 2 / 100 * 100 ))
+  fit=$(( (FD_LIMIT - 400) / 2 / 100 * 100 ))
   IDLE_NOTE="open-files hard limit is $FD_LIMIT and cannot be raised here, so $fit idle pairs instead of $IDLE_CONNS"
   echo "note: $IDLE_NOTE" >&2
   IDLE_CONNS=$fit
@@ -110,8 +112,8 @@ LOAD=$WORK/l4load
 # Run a private copy: other people relinking the build tree must not swap the binary mid-run.
 REMORA_SRC=$REMORA
 REMORA_BUILT=$(date -r "$REMORA_SRC" '+%Y-%m-%d %H:%M')
-cp "$REMORA_SRC" "$WORK/remora"
-REMORA=$WORK/remora
+mkdir -p "$WORK/bin" && cp "$REMORA_SRC" "$WORK/bin/remora"
+REMORA=$WORK/bin/remora
 g++ -std=c++20 -O2 -Wall -Wextra -o "$LOAD" "$HERE/l4load.cc"
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -173,6 +175,11 @@ start_echo_server() {  # cpu -> UP_PORT, UP_PID
 }
 
 # ---- proxies -------------------------------------------------------------------------------
+proxy_failed() {  # dir
+  log "proxy in $1 did not start; its output:"
+  tail -5 "$1/log" "$1/logs/error.log" 2>/dev/null >&2 || true
+}
+
 # start_proxy SYSTEM UPSTREAM_PORT MAXCONN -> FRONT_PORT, PROXY_PID (the one to stop),
 # PROXY_RSS_PIDS (the processes whose RSS counts). For direct, FRONT_PORT is the upstream.
 start_proxy() {
@@ -184,12 +191,19 @@ start_proxy() {
   mkdir -p "$dir"
   case $sys in
     haproxy|haproxy-splice)
-      local splice=""
-      [[ $sys == haproxy-splice ]] && splice=$'  option splice-request\n  option splice-response'
+      local splice="" pipes="" gmax=$((maxconn + 10))
+      (( gmax > (FD_LIMIT - 100) / 2 )) && gmax=$(( (FD_LIMIT - 100) / 2 ))
+      if [[ $sys == haproxy-splice ]]; then
+        splice=$'  option splice-request\n  option splice-response'
+        # Default maxpipes is maxconn/4, two fds each; shrink it only when the fd limit forces it
+        # (the idle test, where no pipe is in use anyway).
+        (( 2 * gmax + gmax / 2 + 100 > FD_LIMIT )) && pipes="  maxpipes 64"
+      fi
       cat >"$dir/haproxy.cfg" <<EOF
 global
   nbthread 1
-  maxconn $(( maxconn + 10 < (FD_LIMIT - 100) / 2 ? maxconn + 10 : (FD_LIMIT - 100) / 2 ))
+  maxconn $gmax
+$pipes
 defaults
   mode tcp
   maxconn $maxconn
@@ -204,7 +218,7 @@ EOF
       taskset -c "$PROXY_CPU" haproxy -db -f "$dir/haproxy.cfg" >"$dir/log" 2>&1 &
       PROXY_PID=$!
       PIDS+=("$PROXY_PID")
-      wait_listening "$FRONT_PORT" 10
+      wait_listening "$FRONT_PORT" 10 || { proxy_failed "$dir"; return 1; }
       PROXY_RSS_PIDS=("$PROXY_PID")
       ;;
     nginx)
@@ -229,7 +243,7 @@ EOF
       taskset -c "$PROXY_CPU" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$dir/log" 2>&1 &
       PROXY_PID=$!
       PIDS+=("$PROXY_PID")
-      wait_listening "$FRONT_PORT" 10
+      wait_listening "$FRONT_PORT" 10 || { proxy_failed "$dir"; return 1; }
       local worker="" deadline=$((SECONDS + 10))
       while [[ -z $worker ]] && (( SECONDS < deadline )); do
         worker=$(pgrep -P "$PROXY_PID" | head -1 || true)
@@ -257,6 +271,7 @@ static_resources:
   - name: backend
     type: STATIC
     connect_timeout: 1s
+    circuit_breakers: {thresholds: [{priority: DEFAULT, max_connections: $((maxconn + 10))}]}
     load_assignment:
       cluster_name: backend
       endpoints:
@@ -273,7 +288,7 @@ EOF
         fi
         sleep 0.05
       done
-      wait_listening "$FRONT_PORT" 10
+      wait_listening "$FRONT_PORT" 10 || { proxy_failed "$dir"; return 1; }
       PROXY_RSS_PIDS=("$PROXY_PID")
       ;;
   esac
@@ -324,7 +339,10 @@ iperf_run() {  # port extra-args... -> Gbit/s received, or "err"
 bench_bulk() {  # system rep
   local sys=$1 rep=$2 fwd rev
   start_iperf_server "$(server_cpu "$sys")"
-  start_proxy "$sys" "$UP_PORT" 1000
+  if ! start_proxy "$sys" "$UP_PORT" 1000; then
+    printf 'bulk %s %s err\nbulk_r %s %s err\n' "$sys" "$rep" "$sys" "$rep" >>"$RAW"
+    stop_proxy "$sys" "bulk$rep"; stop_pid "$UP_PID"; return 0
+  fi
   fwd=$(iperf_run "$FRONT_PORT")
   rev=$(iperf_run "$FRONT_PORT" -R)
   echo "bulk $sys $rep $fwd" >>"$RAW"
@@ -337,7 +355,10 @@ bench_bulk() {  # system rep
 bench_cps() {  # system rep
   local sys=$1 rep=$2 line out=$WORK/cps.txt
   start_echo_server "$(server_cpu "$sys")"
-  start_proxy "$sys" "$UP_PORT" 1000
+  if ! start_proxy "$sys" "$UP_PORT" 1000; then
+    echo "cps $sys $rep err" >>"$RAW"
+    stop_proxy "$sys" "cps$rep"; stop_pid "$UP_PID"; return 0
+  fi
   if timeout $(awk -v a="$CPS_SECONDS" -v b="$CPS_WARMUP" 'BEGIN{printf "%d", a + b + 30}') taskset -c "$TOOLS_CPU" \
       "$LOAD" cps "$FRONT_PORT" "$CPS_CONNS" "$CPS_SECONDS" "$CPS_SIZE" "$CPS_WARMUP" >"$out" 2>&1; then
     line=$(tail -1 "$out")
@@ -357,7 +378,10 @@ bench_cps() {  # system rep
 bench_memory() {  # system
   local sys=$1 start held hold_pid out=$WORK/hold.txt deadline result
   start_echo_server "$TOOLS_CPU"
-  start_proxy "$sys" "$UP_PORT" $((IDLE_CONNS + 40))
+  if ! start_proxy "$sys" "$UP_PORT" $((IDLE_CONNS + 40)); then
+    echo "rss_start $sys 1 err" >>"$RAW"
+    stop_proxy "$sys" memory; stop_pid "$UP_PID"; return 0
+  fi
   sleep 1
   start=$(rss_kb "${PROXY_RSS_PIDS[@]}")
   : >"$out"
@@ -388,15 +412,22 @@ rotate() {  # rep -> systems in rotated order so no system always runs first
   local r=$1 n=${#SYSTEMS[@]} i
   for ((i = 0; i < n; i++)); do echo "${SYSTEMS[(i + r) % n]}"; done
 }
-for ((rep = 1; rep <= REPS; rep++)); do
-  for sys in $(rotate "$rep"); do bench_bulk "$sys" "$rep"; done
-done
-for ((rep = 1; rep <= REPS; rep++)); do
-  for sys in $(rotate "$rep"); do bench_cps "$sys" "$rep"; done
-done
-for sys in "${SYSTEMS[@]}"; do
-  [[ $sys == direct ]] || bench_memory "$sys"
-done
+has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
+if has_phase bulk; then
+  for ((rep = 1; rep <= REPS; rep++)); do
+    for sys in $(rotate "$rep"); do bench_bulk "$sys" "$rep"; done
+  done
+fi
+if has_phase cps; then
+  for ((rep = 1; rep <= REPS; rep++)); do
+    for sys in $(rotate "$rep"); do bench_cps "$sys" "$rep"; done
+  done
+fi
+if has_phase memory; then
+  for sys in "${SYSTEMS[@]}"; do
+    [[ $sys == direct ]] || bench_memory "$sys"
+  done
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report --------------------------------------------------------------------------------

@@ -7,9 +7,20 @@ void FilterManagerImpl::addReadFilter(ReadFilterPtr filter) {
   filters_.push_back(std::move(filter));
 }
 
-void FilterManagerImpl::initialize() {
+void FilterManagerImpl::initialize(bool defer_filters) {
   connection_.setReadSink(this);
+  if (!defer_filters) continueReading();
+}
+
+void FilterManagerImpl::startFilters() {
+  if (initialized_upto_ > 0) return;
   continueReading();
+  // Plaintext that arrived with the end of the handshake waits in the read
+  // buffer; a pause/resume delivers it now that filters are listening.
+  if (connection_.state() == network::ConnectionState::Open && !stopped_in_init_) {
+    connection_.readDisable(true);
+    connection_.readDisable(false);
+  }
 }
 
 void FilterManagerImpl::continueReading() {

@@ -19,8 +19,14 @@ class FilterManagerImpl : public FilterManager,
 
   // FilterManager
   void addReadFilter(ReadFilterPtr filter) override;
-  // Calls onNewConnection on each filter, then starts reading.
-  void initialize();
+  // Installs the read sink and calls onNewConnection on each filter. With
+  // `defer_filters` (a secure transport still handshaking) reading starts at
+  // once, so the handshake can run, but the filters start only at
+  // startFilters(): they see the peer's identity from their first call, and
+  // nothing (not even an upstream connection) happens for a peer that fails
+  // the handshake.
+  void initialize(bool defer_filters = false);
+  void startFilters();
   bool empty() const { return filters_.empty(); }
   void onConnectionClosed();
 

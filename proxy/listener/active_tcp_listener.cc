@@ -131,11 +131,14 @@ ActiveConnection::~ActiveConnection() {
 
 void ActiveConnection::onEvent(network::ConnectionEvent event) {
   if (event == network::ConnectionEvent::Connected) {
+    if (handshake_timer_) handshake_timer_->disableTimer();
     if (const auto* peer = connection_->transportSocket().peerSecurity()) {
       stream_info_.downstream_peer_uri_san = peer->uri_san;
     }
+    filter_manager_->startFilters();
     return;
   }
+  if (handshake_timer_) handshake_timer_->disableTimer();
   filter_manager_->onConnectionClosed();
   auto& stats = runtime_->stats();
   stats.downstream_cx_active.dec();
@@ -228,7 +231,16 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
     ref.connection().close(network::ConnectionCloseType::NoFlush);
     return;
   }
-  ref.filter_manager_->initialize();
+  bool secure = chain->transport_socket_factory->implementsSecureTransport();
+  if (secure) {
+    ActiveConnection* target = &ref;
+    ref.handshake_timer_ = handler_.dispatcher().createTimer([this, target] {
+      runtime_->stats().downstream_cx_transport_socket_connect_timeout.inc();
+      target->connection().close(network::ConnectionCloseType::NoFlush);
+    });
+    ref.handshake_timer_->enableTimer(runtime_->config().listener_filters_timeout);
+  }
+  ref.filter_manager_->initialize(secure);
 }
 
 void ActiveTcpListener::stopAccepting() { listener_.reset(); }

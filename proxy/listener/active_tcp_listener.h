@@ -61,6 +61,8 @@ class ActiveConnection : public network::ConnectionCallbacks, public event::Defe
   network::ConnectionPtr connection_;
   filters::StreamInfo stream_info_;
   std::unique_ptr<filters::FilterManagerImpl> filter_manager_;
+  // Bounds a secure transport's handshake (slow or silent peers).
+  event::TimerPtr handshake_timer_;
   std::list<std::unique_ptr<ActiveConnection>>::iterator self_;
   friend class ActiveTcpListener;
 };

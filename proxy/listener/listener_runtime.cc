@@ -66,6 +66,8 @@ ListenerStats::ListenerStats(stats::Scope scope)
       downstream_pre_cx_timeout(scope.counter("downstream_pre_cx_timeout")),
       downstream_pre_cx_active(scope.gauge("downstream_pre_cx_active")),
       downstream_cx_overflow(scope.counter("downstream_cx_overflow")),
+      downstream_cx_transport_socket_connect_timeout(
+          scope.counter("downstream_cx_transport_socket_connect_timeout")),
       downstream_cx_length_ms(scope.histogram("downstream_cx_length_ms")) {}
 
 uint32_t ExactBalancer::pick() const {

@@ -35,6 +35,7 @@ struct ListenerStats {
   stats::Counter& downstream_pre_cx_timeout;
   stats::Gauge& downstream_pre_cx_active;
   stats::Counter& downstream_cx_overflow;
+  stats::Counter& downstream_cx_transport_socket_connect_timeout;
   stats::Histogram& downstream_cx_length_ms;
 };
 

@@ -113,8 +113,9 @@ CreateConnectionResult ThreadLocalClusterImpl::createConnection(
   }
   // Every host this cluster hands out is a HostImpl.
   auto host = std::static_pointer_cast<const HostImpl>(chosen);
+  const auto& source = info_->config().source_address;
   auto connection = dispatcher.createClientConnection(
-      host->address(), nullptr, info_->transportSocketFactory().create(options));
+      host->address(), source ? &*source : nullptr, info_->transportSocketFactory().create(options));
   connection->setConnectTimeout(info_->connectTimeout());
   connection->setBufferLimits(info_->perConnectionBufferLimitBytes());
   result.connection = std::make_unique<UpstreamConnectionImpl>(dispatcher, info_, std::move(host),

@@ -6,13 +6,21 @@
 
 namespace remora::filters::rbac {
 
+FilterStatus RbacNetworkFilter::onNewConnection() {
+  return allow() ? FilterStatus::Continue : FilterStatus::StopIteration;
+}
+
 FilterStatus RbacNetworkFilter::onData(buffer::Buffer& data, bool) {
-  bool continuous = config_->config.enforcement_type == EnforcementType::Continuous;
-  if (decided_ && !continuous) return FilterStatus::Continue;
-  decided_ = true;
+  if (config_->config.enforcement_type != EnforcementType::Continuous) return FilterStatus::Continue;
+  if (allow()) return FilterStatus::Continue;
+  data.drain(data.length());
+  return FilterStatus::StopIteration;
+}
+
+bool RbacNetworkFilter::allow() {
   ConnectionAttributes attributes(callbacks_->connection());
   CheckResult result = check(config_->config, *config_->stats, attributes);
-  if (result.allowed) return FilterStatus::Continue;
+  if (result.allowed) return true;
   const auto* peer = attributes.peerSecurity();
   REMORA_LOG(debug, logging::Component::Filter, "rbac: denied connection from {} ({}) by policy '{}'",
              callbacks_->connection().info().remote_address.toString(),
@@ -20,9 +28,8 @@ FilterStatus RbacNetworkFilter::onData(buffer::Buffer& data, bool) {
   callbacks_->streamInfo().setFlag(ResponseFlag::UnauthorizedExternalService);
   callbacks_->streamInfo().connection_termination_details = "rbac_access_denied_matched_policy[" +
                                                             result.enforced_policy + "]";
-  data.drain(data.length());
   callbacks_->connection().close(network::ConnectionCloseType::NoFlush);
-  return FilterStatus::StopIteration;
+  return false;
 }
 
 std::optional<NetworkFilterFactoryCb> RbacNetworkFilterFactory::createFilterFactory(

@@ -1,9 +1,11 @@
 #pragma once
 
 // envoy.filters.network.rbac: allows or denies a connection by its peer's
-// identity (SPIFFE ID), addresses and destination port. Decides on the first
-// bytes from downstream — by then a TLS handshake has finished and the peer
-// identity is known — and closes denied connections before any byte goes on.
+// identity (SPIFFE ID), addresses and destination port. Decides when the
+// connection starts — filters on a TLS chain start after the handshake, so
+// the peer identity is known — and closes a denied connection before a later
+// filter (tcp_proxy) opens anything upstream. With enforcement_type
+// CONTINUOUS it decides again on every chunk of data.
 
 #include <memory>
 
@@ -22,13 +24,15 @@ class RbacNetworkFilter : public ReadFilter {
  public:
   explicit RbacNetworkFilter(std::shared_ptr<const RbacNetworkConfig> config) : config_(std::move(config)) {}
   void initializeReadFilterCallbacks(ReadFilterCallbacks& callbacks) override { callbacks_ = &callbacks; }
-  FilterStatus onNewConnection() override { return FilterStatus::Continue; }
+  FilterStatus onNewConnection() override;
   FilterStatus onData(buffer::Buffer& data, bool end_stream) override;
 
  private:
   std::shared_ptr<const RbacNetworkConfig> config_;
+  // Checks the policies; closes the connection and returns false on deny.
+  bool allow();
+
   ReadFilterCallbacks* callbacks_ = nullptr;
-  bool decided_ = false;
 };
 
 class RbacNetworkFilterFactory : public NetworkFilterFactory {
