@@ -9,9 +9,13 @@ PACKAGES=(
   node-llhttp zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   iptables iproute2 util-linux procps psmisc
-  curl openssl nghttp2-client netcat-openbsd
-  nodejs npm
+  curl openssl nghttp2-client
 )
+# Node.js and npm run the official Aerospike client in the integration tests.
+# Machines that already have them (e.g. a nodejs build that bundles npm) keep theirs.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 if [[ "${REMORA_BENCH_DEPS:-0}" == 1 ]]; then
   PACKAGES+=(haproxy nginx libnginx-mod-stream iperf3 redis-server redis-tools fio testssl.sh)
 fi
