@@ -78,7 +78,7 @@ if [[ $EUID -eq 0 ]]; then
   # shellcheck source=../tests/e2e/lib/pods.sh
   source "$ROOT/tests/e2e/lib/pods.sh"
   pods_init
-  trap 'pods_cleanup || true; cleanup_local || true' EXIT
+  trap 'set +e; pods_cleanup; cleanup_local' EXIT
   pod_add kv
   pod_add client
   echo "== pods: kv ${POD_IP4[kv]} / ${POD_IP6[kv]}, client ${POD_IP4[client]} / ${POD_IP6[client]}"
@@ -122,7 +122,7 @@ if [[ $EUID -eq 0 ]]; then
   fi
 else
   echo "== not root: the same topology on loopback, sidecars configured explicitly (no capture)"
-  trap 'cleanup_local || true' EXIT
+  trap 'set +e; cleanup_local' EXIT
   KV_PORT=23000; KV_IN=23006; CLIENT_OUT=23001
   cat >"$WORK/kv-sidecar.yaml" <<YAML
 admin: {address: {socket_address: {address: 127.0.0.1, port_value: 23100}}}

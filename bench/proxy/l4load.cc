@@ -37,7 +37,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int64_t nowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
+      .count();
 }
 
 [[noreturn]] void die(const char* what) {
@@ -261,7 +262,8 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
           continue;
         }
         ssize_t w = write(s.fd, payload.data(), payload.size());
-        if (w != static_cast<ssize_t>(payload.size())) {  // a small write to a fresh socket never splits
+        if (w !=
+            static_cast<ssize_t>(payload.size())) {  // a small write to a fresh socket never splits
           fail(i, err_io);
           continue;
         }
@@ -295,11 +297,13 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
     size_t idx = static_cast<size_t>(p * static_cast<double>(lat_us.size() - 1));
     return lat_us[idx];
   };
-  std::printf("cps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu err_timeout=%llu\n",
-              static_cast<double>(ok) / seconds, pct(0.50), pct(0.99), static_cast<unsigned long long>(ok),
-              static_cast<unsigned long long>(err_connect + err_io + err_timeout),
-              static_cast<unsigned long long>(err_connect), static_cast<unsigned long long>(err_io),
-              static_cast<unsigned long long>(err_timeout));
+  std::printf(
+      "cps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
+      "err_timeout=%llu\n",
+      static_cast<double>(ok) / seconds, pct(0.50), pct(0.99), static_cast<unsigned long long>(ok),
+      static_cast<unsigned long long>(err_connect + err_io + err_timeout),
+      static_cast<unsigned long long>(err_connect), static_cast<unsigned long long>(err_io),
+      static_cast<unsigned long long>(err_timeout));
   return 0;
 }
 
@@ -361,7 +365,8 @@ int cmdHold(uint16_t port, int count, double seconds) {
       --in_flight;
     }
   }
-  failed = count - static_cast<int>(held.size());  // still connecting at the deadline counts as failed
+  failed =
+      count - static_cast<int>(held.size());  // still connecting at the deadline counts as failed
   std::printf("held=%zu failed=%d\n", held.size(), failed);
   std::fflush(stdout);
   for (;;) pause();
@@ -369,7 +374,8 @@ int cmdHold(uint16_t port, int count, double seconds) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: l4load ports N | echo PORT | cps PORT CONNS SECONDS SIZE WARMUP | hold PORT COUNT SECONDS\n");
+               "usage: l4load ports N | echo PORT | cps PORT CONNS SECONDS SIZE WARMUP | hold PORT "
+               "COUNT SECONDS\n");
   return 2;
 }
 
@@ -384,8 +390,8 @@ int main(int argc, char** argv) {
   auto port = static_cast<uint16_t>(std::atoi(argv[2]));
   if (mode == "echo") return cmdEcho(port);
   if (mode == "cps" && argc == 7) {
-    return cmdCps(port, std::atoi(argv[3]), std::atof(argv[4]), static_cast<size_t>(std::atol(argv[5])),
-                  std::atof(argv[6]));
+    return cmdCps(port, std::atoi(argv[3]), std::atof(argv[4]),
+                  static_cast<size_t>(std::atol(argv[5])), std::atof(argv[6]));
   }
   if (mode == "hold" && argc == 5) return cmdHold(port, std::atoi(argv[3]), std::atof(argv[4]));
   return usage();

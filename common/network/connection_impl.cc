@@ -85,10 +85,9 @@ void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
   }
   write_buffer_.move(data);
   if (end_stream) write_end_stream_ = true;
-  if (!connecting_) {
-    updateFileEvents();
-    if (!transport_->writeBlockedOnRead()) file_event_->activate(event::FileReady::kWrite);
-  }
+  // Activation alone (no epoll change): most writes complete at once, and
+  // onWriteReady() watches for writability only when the kernel pushed back.
+  if (!connecting_ && !transport_->writeBlockedOnRead()) file_event_->activate(event::FileReady::kWrite);
 }
 
 void ConnectionImpl::close(ConnectionCloseType type) {

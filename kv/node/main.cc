@@ -5,6 +5,7 @@
 // Without -c it runs the embedded default: one node, namespace "test" in
 // memory, service port 3000 (fabric 3001, heartbeat 3002).
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,8 @@ bool parseNumber(const char* text, long min, long max, long& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that resets while we write costs EPIPE on that socket, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   using namespace remora;
   std::string config_path;
   long port = -1, threads = -1;

@@ -6,6 +6,7 @@
 //   op=read count=N tps=T p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=.. errors=E not_found=F
 // and exits 1 when errors exceed --max-error-pct of all ops.
 
+#include <csignal>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -55,6 +56,8 @@ void printOp(const char* name, const OpStats& s, double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that resets while we write costs EPIPE on that socket, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   auto opts = tools::parseBenchOptions(argc, argv);
   if (!opts) {
     std::fprintf(stderr, "remora-kv-bench: %s\n", opts.error().message.c_str());

@@ -12,6 +12,7 @@
 // anything else (or quoted) → string; --bytes reads them as hex blobs.
 // Exit status: 0 success, 2 record not found, 1 any other error.
 
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -44,6 +45,8 @@ int fail(const Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that resets while we write costs EPIPE on that socket, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   auto args = tools::parseCliArgs(argc, argv);
   if (!args) {
     std::fprintf(stderr, "remora-kv: %s\n", args.error().message.c_str());
