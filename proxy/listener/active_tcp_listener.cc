@@ -129,12 +129,18 @@ ActiveConnection::~ActiveConnection() {
   connection_.reset();
 }
 
+void ActiveConnection::onTransportReady() {
+  if (const auto* peer = connection_->transportSocket().peerSecurity()) {
+    stream_info_.downstream_peer_uri_san = peer->uri_san;
+  }
+}
+
 void ActiveConnection::onEvent(network::ConnectionEvent event) {
   if (event == network::ConnectionEvent::Connected) {
     if (handshake_timer_) handshake_timer_->disableTimer();
-    if (const auto* peer = connection_->transportSocket().peerSecurity()) {
-      stream_info_.downstream_peer_uri_san = peer->uri_san;
-    }
+    onTransportReady();
+    REMORA_LOG(debug, logging::Component::Connection, "[C{}] transport connected, starting filters",
+               connection_->id());
     filter_manager_->startFilters();
     return;
   }
@@ -231,8 +237,16 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
     ref.connection().close(network::ConnectionCloseType::NoFlush);
     return;
   }
+  // A secure transport may already have finished its handshake while the
+  // connection was being made (the peer's flight was waiting in the socket);
+  // only one still handshaking makes the filters wait.
   bool secure = chain->transport_socket_factory->implementsSecureTransport();
-  if (secure) {
+  bool handshaking = secure && ref.connection().transportSocket().peerSecurity() == nullptr;
+  if (secure && !handshaking) ref.onTransportReady();
+  REMORA_LOG(debug, logging::Component::Connection, "[C{}] new connection on chain '{}' ({})",
+             ref.connection().id(), chain->name,
+             handshaking ? "waiting for the handshake" : secure ? "handshake done" : "plaintext");
+  if (handshaking) {
     ActiveConnection* target = &ref;
     ref.handshake_timer_ = handler_.dispatcher().createTimer([this, target] {
       runtime_->stats().downstream_cx_transport_socket_connect_timeout.inc();
@@ -240,7 +254,7 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
     });
     ref.handshake_timer_->enableTimer(runtime_->config().listener_filters_timeout);
   }
-  ref.filter_manager_->initialize(secure);
+  ref.filter_manager_->initialize(handshaking);
 }
 
 void ActiveTcpListener::stopAccepting() { listener_.reset(); }

@@ -52,6 +52,8 @@ class ActiveConnection : public network::ConnectionCallbacks, public event::Defe
                    const FilterChain& chain);
   ~ActiveConnection() override;
   void onEvent(network::ConnectionEvent event) override;
+  // Records what the secure transport learned about the peer.
+  void onTransportReady();
   network::Connection& connection() { return *connection_; }
 
  private:

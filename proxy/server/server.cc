@@ -108,11 +108,14 @@ Status Server::applyConfig(ValidatedConfig& config) {
 
 void Server::watchCertificates() {
   auto paths = tls_builder_->watchedPaths();
+  for (const auto& p : tls_builder_->liveProviders()) p->refreshExpiryGauges();
+  // Re-arming would lose events that arrive meanwhile; only a new set of files needs it.
+  if (paths == watched_cert_paths_ && cert_watcher_) return;
+  watched_cert_paths_ = paths;
   cert_watcher_.reset();
   if (!paths.empty()) {
     cert_watcher_ = std::make_unique<ConfigWatcher>(*dispatcher_, paths, [this] { rotateCertificates(); });
   }
-  for (const auto& p : tls_builder_->liveProviders()) p->refreshExpiryGauges();
 }
 
 void Server::rotateCertificates() {
@@ -123,8 +126,8 @@ void Server::rotateCertificates() {
     } else {
       REMORA_LOG(info, logging::Component::Tls, "certificates reloaded");
     }
+    provider->refreshExpiryGauges();
   }
-  watchCertificates();
 }
 
 Status Server::start() {

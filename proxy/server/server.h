@@ -83,6 +83,7 @@ class Server {
   std::unique_ptr<ConfigWatcher> watcher_;
   std::unique_ptr<TlsTransportBuilder> tls_builder_;
   std::unique_ptr<ConfigWatcher> cert_watcher_;
+  std::vector<std::string> watched_cert_paths_;
   event::TimerPtr expiry_timer_;
   event::TimerPtr drain_timer_;
   event::TimerPtr quit_timer_;

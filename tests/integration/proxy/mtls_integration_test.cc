@@ -93,7 +93,7 @@ class MtlsIntegrationTest : public ProxyFixture {
   void startInbound(const std::string& yaml) {
     writeFile(dir_ + "/b.yaml", yaml);
     b_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{binaryDir() + "/proxy/remora", "-c", dir_ + "/b.yaml", "--concurrency", "1"},
+        std::vector<std::string>{binaryDir() + "/proxy/remora", "-c", dir_ + "/b.yaml", "--concurrency", "1", "--component-log-level", "tls:debug,connection:debug"},
         dir_ + "/b.log");
     ASSERT_TRUE(waitFor([&] { return !b_->running() || httpRequest(b_admin_, "GET", "/ready").status == 200; },
                         std::chrono::seconds(20)))
