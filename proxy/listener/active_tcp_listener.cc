@@ -120,10 +120,15 @@ ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::Connect
   stats.downstream_cx_active.inc();
   listener_.handler().onConnectionOpened();
   if (auto* balancer = runtime_->balancer()) balancer->add(listener_.handler().workerIndex());
+  if (const auto* worker = runtime_->workerStats(worker_index_)) {
+    worker->downstream_cx_total->inc();
+    worker->downstream_cx_active->inc();
+  }
 }
 
 ActiveConnection::~ActiveConnection() {
   if (auto* balancer = runtime_->balancer()) balancer->release(worker_index_);
+  if (const auto* worker = runtime_->workerStats(worker_index_)) worker->downstream_cx_active->dec();
   // Filters go before the connection they reference.
   filter_manager_.reset();
   connection_.reset();

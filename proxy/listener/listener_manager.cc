@@ -46,6 +46,7 @@ Status ListenerManager::apply(std::vector<std::shared_ptr<ListenerRuntime>> buil
         runtime->setSockets(*sockets);
       }
     }
+    runtime->setWorkerStats(store_, workers);
     if (config.exact_balance && workers > 1) {
       runtime->setBalancer(std::make_shared<ExactBalancer>(workers));
     }

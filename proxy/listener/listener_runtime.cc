@@ -121,6 +121,15 @@ std::shared_ptr<ListenerRuntime> ListenerRuntime::build(const config::ListenerCo
   return runtime;
 }
 
+void ListenerRuntime::setWorkerStats(stats::Store& store, uint32_t workers) {
+  stats::Scope scope(store, "listener." + listenerStatName(config_.address) + ".");
+  worker_stats_.clear();
+  for (uint32_t i = 0; i < workers; ++i) {
+    stats::Scope worker = scope.child("worker_" + std::to_string(i));
+    worker_stats_.push_back({&worker.counter("downstream_cx_total"), &worker.gauge("downstream_cx_active")});
+  }
+}
+
 const FilterChain* ListenerRuntime::findFilterChain(const network::ConnectionInfo& info) const {
   int index = selectFilterChain(matches_, info);
   if (index >= 0) return &chains_[static_cast<size_t>(index)];

@@ -81,6 +81,15 @@ class ListenerRuntime {
   const ListenSocketsSharedPtr& sockets() const { return sockets_; }
   void setSockets(ListenSocketsSharedPtr sockets) { sockets_ = std::move(sockets); }
   ExactBalancer* balancer() const { return balancer_.get(); }
+  // Envoy's per-worker listener stats: listener.<address>.worker_<i>.downstream_cx_{total,active}.
+  struct WorkerStats {
+    stats::Counter* downstream_cx_total;
+    stats::Gauge* downstream_cx_active;
+  };
+  void setWorkerStats(stats::Store& store, uint32_t workers);
+  const WorkerStats* workerStats(uint32_t worker) const {
+    return worker < worker_stats_.size() ? &worker_stats_[worker] : nullptr;
+  }
   void setBalancer(std::shared_ptr<ExactBalancer> balancer) { balancer_ = std::move(balancer); }
   // The address connections are matched against for hand-off: the bound
   // address when bound, else the configured one.
@@ -96,6 +105,7 @@ class ListenerRuntime {
   std::unique_ptr<ListenerStats> stats_;
   ListenSocketsSharedPtr sockets_;
   std::shared_ptr<ExactBalancer> balancer_;
+  std::vector<WorkerStats> worker_stats_;
 };
 using ListenerRuntimeConstSharedPtr = std::shared_ptr<const ListenerRuntime>;
 

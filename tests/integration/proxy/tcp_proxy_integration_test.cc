@@ -243,3 +243,26 @@ TEST_F(TcpProxyIntegrationTest, ValidateModeReportsEveryErrorWithLineAndColumn) 
 
 }  // namespace
 }  // namespace remora::testing
+
+namespace remora::testing {
+namespace {
+
+TEST_F(TcpProxyIntegrationTest, ExactBalanceSpreadsLongLivedConnectionsEvenlyOverWorkers) {
+  TestUpstream upstream(TestUpstream::Mode::Echo);
+  uint16_t port = freePort();
+  startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
+             "    connection_balance_config: {exact_balance: {}}\n" + "  clusters:\n" +
+             staticCluster("echo", {upstream.port()}));
+  std::vector<TcpClient> clients(6);
+  for (auto& c : clients) {
+    ASSERT_TRUE(c.connect("127.0.0.1", port));
+    ASSERT_TRUE(c.sendAll("x"));
+    ASSERT_EQ(c.receive(1), "x");
+  }
+  std::string prefix = "listener.127.0.0.1_" + std::to_string(port) + ".worker_";
+  EXPECT_EQ(stat(prefix + "0.downstream_cx_active"), 3);
+  EXPECT_EQ(stat(prefix + "1.downstream_cx_active"), 3);
+}
+
+}  // namespace
+}  // namespace remora::testing
