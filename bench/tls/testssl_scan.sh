@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Scans Remora's inbound mTLS listener with testssl.sh (Debian package) and
+# Scans Remora's inbound TLS listener with testssl.sh (Debian package) and
 # reports every finding of severity MEDIUM or above (the goal: none).
+# Debian 12's testssl.sh (3.0.8) cannot present a client certificate, so the
+# scanned listener has the sidecar's TLS settings (the same defaults: versions,
+# ciphers, renegotiation, compression, tickets) except that the client
+# certificate is optional.
 #
 #   bench/tls/testssl_scan.sh [--remora PATH] [--out FILE]
 #
@@ -32,8 +36,6 @@ trap cleanup EXIT
 
 "$REMORACTL" ca init --trust-domain cluster.local --out "$WORK/ca" >/dev/null
 "$REMORACTL" ca issue --ca-dir "$WORK/ca" --spiffe spiffe://cluster.local/ns/scan/sa/server --out "$WORK/server" >/dev/null
-"$REMORACTL" ca issue --ca-dir "$WORK/ca" --spiffe spiffe://cluster.local/ns/scan/sa/scanner --out "$WORK/scanner" >/dev/null
-cat "$WORK/scanner/cert-chain.pem" "$WORK/scanner/key.pem" > "$WORK/scanner.pem"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 admin=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -48,7 +50,7 @@ static_resources:
     - transport_socket:
         name: envoy.transport_sockets.tls
         typed_config:
-          require_client_certificate: true
+          require_client_certificate: false
           common_tls_context:
             tls_certificates: [{certificate_chain: {filename: $WORK/server/cert-chain.pem}, private_key: {filename: $WORK/server/key.pem}}]
             validation_context: {trusted_ca: {filename: $WORK/server/root-cert.pem}}
@@ -61,8 +63,8 @@ YAML
 PID=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$admin/ready" >/dev/null && break; sleep 0.1; done
 
-echo "== testssl.sh against 127.0.0.1:$port (mTLS, client certificate given)"
-timeout 900 "$TESTSSL" --quiet --color 0 --warnings off --mtls "$WORK/scanner.pem" \
+echo "== testssl.sh against 127.0.0.1:$port"
+timeout 900 "$TESTSSL" --quiet --color 0 --warnings off \
   --severity MEDIUM --jsonfile "$WORK/findings.json" "127.0.0.1:$port" >"$WORK/testssl.txt" 2>&1 || true
 findings=$(python3 - "$WORK/findings.json" <<'PY'
 import json, sys
@@ -71,9 +73,17 @@ try:
 except Exception as e:
     print(f"could not read testssl output: {e}"); sys.exit(0)
 bad = [f for f in data if f.get("severity") in ("MEDIUM", "HIGH", "CRITICAL")]
-for f in bad:
+# A mesh workload certificate is by design issued by a private CA, names a
+# SPIFFE URI rather than the host, lives a day and has no CRL/OCSP: testssl
+# flags those properties of the certificate, not of the TLS stack.
+cert = [f for f in bad if f["id"].startswith("cert_")]
+stack = [f for f in bad if not f["id"].startswith("cert_")]
+for f in stack:
     print(f"{f['severity']:8} {f['id']}: {f['finding']}")
-print(f"{len(bad)} findings of severity MEDIUM or above")
+print(f"{len(stack)} findings of severity MEDIUM or above about protocols, ciphers and the TLS stack")
+for f in cert:
+    print(f"  (certificate) {f['severity']:8} {f['id']}: {f['finding']}")
+print(f"{len(cert)} about the mesh certificate itself (private CA, SPIFFE SAN, 24h TTL, no CRL/OCSP)")
 PY
 )
 echo "$findings"
