@@ -223,5 +223,26 @@ TEST_F(MtlsIntegrationTest, RotatedCertificateIsUsedForNewHandshakesWhileOpenCon
   EXPECT_EQ(after.receive(1), "4");
 }
 
+TEST_F(MtlsIntegrationTest, CurlWithAClientCertificateIsServedAndWithoutOneIsRefused) {
+  TestUpstream app(TestUpstream::Mode::Echo);
+  uint16_t b_port = freePort();
+  startInbound(inboundConfig(b_admin_, b_port, app.port(), false, "spiffe://cluster.local/", dir_ + "/log"));
+  // curl is a client nobody here wrote. The echo upstream answers with the
+  // request itself, which curl accepts as an HTTP/0.9 body. -k: the server's
+  // certificate names a SPIFFE ID, not 127.0.0.1.
+  std::string url = "https://127.0.0.1:" + std::to_string(b_port) + "/hello";
+  std::string with_cert = "curl -sk --http0.9 --max-time 10 --cert " + certs("a") + "/cert-chain.pem --key " +
+                          certs("a") + "/key.pem -o " + dir_ + "/with.txt " + url;
+  EXPECT_EQ(std::system(with_cert.c_str()) == -1, false);
+  EXPECT_NE(readFile(dir_ + "/with.txt").find("GET /hello HTTP/1.1"), std::string::npos)
+      << readFile(dir_ + "/with.txt");
+  std::string without = "curl -sk --http0.9 --max-time 10 -o " + dir_ + "/without.txt " + url;
+  EXPECT_NE(std::system(without.c_str()), 0);
+  EXPECT_EQ(readFile(dir_ + "/without.txt").find("GET /hello"), std::string::npos);
+  std::string scope = "listener.127.0.0.1_" + std::to_string(b_port) + ".";
+  EXPECT_TRUE(waitFor([&] { return statOf(b_admin_, scope + "ssl.fail_verify_no_cert") == 1; }));
+  EXPECT_EQ(statOf(b_admin_, "inbound.rbac.allowed"), 1);
+}
+
 }  // namespace
 }  // namespace remora::testing
