@@ -146,7 +146,6 @@ std::optional<ListenerConfig> parseListener(const YamlNode& node, ErrorList& err
   MapReader r(node, errors);
   if (!r.valid()) return std::nullopt;
   ListenerConfig listener;
-  size_t errors_before = errors.size();  // callers decide from the shared error list
   listener.name = r.string("name", true).value_or("");
   if (auto address = parseSocketAddress(r, "address", errors, true)) listener.address = *address;
   listener.use_original_dst = r.boolean("use_original_dst").value_or(false);
@@ -189,7 +188,6 @@ std::optional<ListenerConfig> parseListener(const YamlNode& node, ErrorList& err
   if (listener.filter_chains.empty() && !listener.default_filter_chain && r.valid()) {
     node.error(errors, "a listener needs filter_chains or a default_filter_chain");
   }
-  (void)errors_before;
   listener.source_text = YAML::Dump(node.raw());
   return listener;
 }

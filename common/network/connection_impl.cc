@@ -38,7 +38,6 @@ ConnectionImpl::ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
 }
 
 ConnectionImpl::~ConnectionImpl() {
-  REMORA_ASSERT(!socket_.valid() || state_ != ConnectionState::Open || true, "");
   file_event_.reset();
   if (socket_.valid()) transport_->closeSocket(ConnectionEvent::LocalClose);
 }

@@ -29,8 +29,8 @@ Result<std::shared_ptr<const TlsContext>> TlsCredentialsProvider::build() const 
                                   std::move(*credentials));
 }
 
-Result<std::shared_ptr<TlsCredentialsProvider>> TlsCredentialsProvider::createServer(
-    DownstreamTlsContextConfig config, stats::Scope scope) {
+Result<std::shared_ptr<TlsCredentialsProvider>> TlsCredentialsProvider::create(
+    std::variant<DownstreamTlsContextConfig, UpstreamTlsContextConfig> config, stats::Scope scope) {
   std::shared_ptr<TlsCredentialsProvider> provider(
       new TlsCredentialsProvider(std::move(config), std::move(scope)));
   auto ctx = provider->build();
@@ -40,15 +40,14 @@ Result<std::shared_ptr<TlsCredentialsProvider>> TlsCredentialsProvider::createSe
   return provider;
 }
 
+Result<std::shared_ptr<TlsCredentialsProvider>> TlsCredentialsProvider::createServer(
+    DownstreamTlsContextConfig config, stats::Scope scope) {
+  return create(std::move(config), std::move(scope));
+}
+
 Result<std::shared_ptr<TlsCredentialsProvider>> TlsCredentialsProvider::createClient(
     UpstreamTlsContextConfig config, stats::Scope scope) {
-  std::shared_ptr<TlsCredentialsProvider> provider(
-      new TlsCredentialsProvider(std::move(config), std::move(scope)));
-  auto ctx = provider->build();
-  if (!ctx) return ctx.error();
-  provider->current_.store(std::move(*ctx));
-  provider->refreshExpiryGauges();
-  return provider;
+  return create(std::move(config), std::move(scope));
 }
 
 Status TlsCredentialsProvider::reload() {

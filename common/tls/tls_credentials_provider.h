@@ -62,6 +62,8 @@ class TlsCredentialsProvider {
  private:
   TlsCredentialsProvider(std::variant<DownstreamTlsContextConfig, UpstreamTlsContextConfig> config,
                          stats::Scope scope);
+  static Result<std::shared_ptr<TlsCredentialsProvider>> create(
+      std::variant<DownstreamTlsContextConfig, UpstreamTlsContextConfig> config, stats::Scope scope);
   const CommonTlsContextConfig& common() const;
   Result<std::shared_ptr<const TlsContext>> build() const;
 
