@@ -100,8 +100,15 @@ class Dispatcher {
   // the caller keeps owning) and hands each to `callbacks`.
   virtual network::ListenerPtr createListener(network::SocketFd& socket,
                                               network::ListenerCallbacks& callbacks) = 0;
-  // Wraps an accepted socket as a connection on this dispatcher.
+  // Wraps an accepted socket as a connection on this dispatcher. The first
+  // form asks the kernel for the socket's addresses; the second takes them
+  // from a caller that already knows them (accept() told the peer, the
+  // listener its own address).
   virtual network::ConnectionPtr createServerConnection(network::SocketFd&& socket,
+                                                        network::TransportSocketPtr transport) = 0;
+  virtual network::ConnectionPtr createServerConnection(network::SocketFd&& socket,
+                                                        const network::Address& local,
+                                                        const network::Address& remote,
                                                         network::TransportSocketPtr transport) = 0;
   // Creates (but does not start) an outbound connection; call connect().
   virtual network::ClientConnectionPtr createClientConnection(

@@ -64,7 +64,17 @@ network::ListenerPtr LibeventDispatcher::createListener(network::SocketFd& socke
 
 network::ConnectionPtr LibeventDispatcher::createServerConnection(
     network::SocketFd&& socket, network::TransportSocketPtr transport) {
-  return std::make_unique<network::ServerConnectionImpl>(*this, std::move(socket),
+  network::Address local;
+  network::Address remote;
+  if (auto found = network::localAddress(socket.fd())) local = *found;
+  if (auto found = network::peerAddress(socket.fd())) remote = *found;
+  return createServerConnection(std::move(socket), local, remote, std::move(transport));
+}
+
+network::ConnectionPtr LibeventDispatcher::createServerConnection(
+    network::SocketFd&& socket, const network::Address& local, const network::Address& remote,
+    network::TransportSocketPtr transport) {
+  return std::make_unique<network::ServerConnectionImpl>(*this, std::move(socket), local, remote,
                                                          std::move(transport));
 }
 

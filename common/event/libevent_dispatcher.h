@@ -30,6 +30,10 @@ class LibeventDispatcher : public Dispatcher {
                                       network::ListenerCallbacks& callbacks) override;
   network::ConnectionPtr createServerConnection(network::SocketFd&& socket,
                                                 network::TransportSocketPtr transport) override;
+  network::ConnectionPtr createServerConnection(network::SocketFd&& socket,
+                                                const network::Address& local,
+                                                const network::Address& remote,
+                                                network::TransportSocketPtr transport) override;
   network::ClientConnectionPtr createClientConnection(
       const network::Address& remote, const network::Address* source,
       network::TransportSocketPtr transport) override;

@@ -39,14 +39,15 @@ void ClientConnectionImpl::connect() {
       if (rc != 0 && errno != EINPROGRESS) immediate_error_ = errno;
     }
   }
-  if (!file_event_) {
+  if (!socket_.valid()) {
     // No socket at all: report the failure on the next loop iteration.
     connect_timer_ = dispatcher_.createTimer([this] { closeSocket(ConnectionEvent::RemoteClose); });
     connect_timer_->enableTimer(std::chrono::milliseconds(0));
     return;
   }
-  updateFileEvents();
-  file_event_->activate(event::FileReady::kWrite);
+  // Watched from here on: the next edge says the connect finished or failed.
+  watchSocket();
+  if (immediate_error_ != 0) file_event_->activate(event::FileReady::kWrite);
 }
 
 void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) {
@@ -58,11 +59,9 @@ void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) 
 }
 
 void ClientConnectionImpl::onConnectReady() {
+  // The socket is watched only from connect() on, so this edge is the
+  // outcome of the connect, not a wake-up of a socket still unconnected.
   int err = immediate_error_ != 0 ? immediate_error_ : socketError(socket_.fd());
-  if (err == 0) {
-    // A spurious wake-up before the handshake finished: not connected yet.
-    if (!peerAddress(socket_.fd())) return;
-  }
   if (connect_timer_) connect_timer_->disableTimer();
   if (err != 0) {
     closeSocket(ConnectionEvent::RemoteClose);
@@ -70,7 +69,6 @@ void ClientConnectionImpl::onConnectReady() {
   }
   connecting_ = false;
   if (auto local = localAddress(socket_.fd())) info().local_address = *local;
-  updateFileEvents();
   transport_->onConnected();
 }
 

@@ -26,15 +26,19 @@ ConnectionImpl::ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
       write_buffer_([this] { onWriteBufferLow(); }, [this] { onWriteBufferHigh(); }) {
   transport_->setTransportSocketCallbacks(*this);
   connecting_ = !connected;
-  if (socket_.valid()) {
-    if (auto local = localAddress(socket_.fd())) info_.local_address = *local;
-    if (connected) {
-      if (auto peer = peerAddress(socket_.fd())) info_.remote_address = *peer;
-    }
-    file_event_ = dispatcher_.createFileEvent(
-        socket_.fd(), [this](uint32_t events) { onFileEvent(events); },
-        event::FileTriggerType::Level, 0);
-  }
+  // A client connection starts watching its socket once connect() was called.
+  if (connected) watchSocket();
+}
+
+void ConnectionImpl::watchSocket() {
+  if (!socket_.valid()) return;
+  // Edge-triggered for reads and writes at once: the socket is registered
+  // with epoll once and removed once, whatever the connection does in
+  // between. Pausing reads or waiting for writability changes no kernel
+  // state; a lost edge is made up for with activate() (see readDisable()).
+  file_event_ = dispatcher_.createFileEvent(
+      socket_.fd(), [this](uint32_t events) { onFileEvent(events); },
+      event::FileTriggerType::Edge, event::FileReady::kRead | event::FileReady::kWrite);
 }
 
 ConnectionImpl::~ConnectionImpl() {
@@ -58,23 +62,8 @@ void ConnectionImpl::removeConnectionCallbacks(ConnectionCallbacks& callbacks) {
 
 void ConnectionImpl::setReadSink(ReadSink* sink) {
   sink_ = sink;
-  updateFileEvents();
-}
-
-void ConnectionImpl::updateFileEvents() {
-  if (!file_event_ || state_ == ConnectionState::Closed) return;
-  uint32_t events = 0;
-  if (connecting_) {
-    events = event::FileReady::kWrite;
-  } else {
-    bool want_read = read_disable_count_ == 0 && sink_ != nullptr && !read_end_stream_ &&
-                     state_ == ConnectionState::Open;
-    if (want_read) events |= event::FileReady::kRead;
-    bool fin_pending = write_end_stream_ && !write_end_stream_flushed_;
-    bool want_write = write_buffer_.length() > 0 || fin_pending || state_ == ConnectionState::Closing;
-    if (want_write && !transport_->writeBlockedOnRead()) events |= event::FileReady::kWrite;
-  }
-  file_event_->setEnabled(events);
+  // Bytes that arrived while there was no sink raised no edge we acted on.
+  if (sink_ != nullptr && file_event_ && !connecting_) file_event_->activate(event::FileReady::kRead);
 }
 
 void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
@@ -106,7 +95,6 @@ void ConnectionImpl::close(ConnectionCloseType type) {
   state_ = ConnectionState::Closing;
   delayed_close_timer_ = dispatcher_.createTimer([this] { closeSocket(ConnectionEvent::LocalClose); });
   delayed_close_timer_->enableTimer(kDelayedCloseTimeout);
-  updateFileEvents();
   file_event_->activate(event::FileReady::kWrite);
 }
 
@@ -136,24 +124,22 @@ void ConnectionImpl::raiseEvent(ConnectionEvent event) {
     dispatching_callbacks_ = false;
     callbacks_.erase(std::remove(callbacks_.begin(), callbacks_.end(), nullptr), callbacks_.end());
   }
-  // A transport finishing its handshake may have plaintext queued to send.
-  if (event == ConnectionEvent::Connected && state_ != ConnectionState::Closed) updateFileEvents();
 }
 
 void ConnectionImpl::readDisable(bool disable) {
   if (state_ == ConnectionState::Closed) return;
   if (disable) {
-    if (++read_disable_count_ == 1) updateFileEvents();
+    // Nothing to tell the kernel: read edges that arrive while paused are
+    // ignored, and resuming reads the socket once unconditionally.
+    ++read_disable_count_;
     return;
   }
   REMORA_ASSERT(read_disable_count_ > 0, "unbalanced readDisable");
   if (read_disable_count_ == 0) return;
-  if (--read_disable_count_ == 0) {
-    updateFileEvents();
-    // Bytes (or an end of stream) read before the pause are delivered now.
-    if (read_buffer_.length() > 0 || (read_end_stream_ && !read_end_stream_delivered_)) {
-      file_event_->activate(event::FileReady::kRead);
-    }
+  if (--read_disable_count_ == 0 && file_event_ && !connecting_) {
+    // Delivers bytes (or an end of stream) read before the pause, and reads
+    // what arrived during it.
+    file_event_->activate(event::FileReady::kRead);
   }
 }
 
@@ -184,8 +170,9 @@ void ConnectionImpl::flushWriteBuffer() {
 
 void ConnectionImpl::onFileEvent(uint32_t events) {
   if (connecting_) {
-    if (events & (event::FileReady::kWrite | event::FileReady::kRead)) onConnectReady();
-    return;
+    onConnectReady();
+    // The edge that announced the connection may also carry the first bytes.
+    if (connecting_ || state_ == ConnectionState::Closed) return;
   }
   if ((events & event::FileReady::kWrite) && state_ != ConnectionState::Closed) onWriteReady();
   if ((events & event::FileReady::kRead) && state_ != ConnectionState::Closed) onReadReady();
@@ -209,9 +196,7 @@ void ConnectionImpl::onReadReady() {
   bool write_done = write_end_stream_ && write_buffer_.length() == 0;
   if (read_end_stream_ && (!half_close_ || write_done)) {
     closeSocket(ConnectionEvent::RemoteClose);
-    return;
   }
-  updateFileEvents();
 }
 
 void ConnectionImpl::deliverReadData() {
@@ -244,7 +229,6 @@ void ConnectionImpl::onWriteReady() {
       return;
     }
   }
-  updateFileEvents();
 }
 
 void ConnectionImpl::onReadBufferHigh() {
@@ -271,8 +255,11 @@ void ConnectionImpl::onWriteBufferLow() {
 }
 
 ServerConnectionImpl::ServerConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
+                                           const Address& local, const Address& remote,
                                            TransportSocketPtr transport)
     : ConnectionImpl(dispatcher, std::move(socket), std::move(transport), true) {
+  info().local_address = local;
+  info().remote_address = remote;
   transport_->onConnected();
 }
 

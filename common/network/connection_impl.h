@@ -1,9 +1,8 @@
 #pragma once
 
 // The Connection implementation shared by accepted (server) and outbound
-// (client) connections. Level-triggered: the fd is watched for reads while
-// reading is enabled and for writes while bytes are queued or a connect is in
-// flight.
+// (client) connections. Edge-triggered: the fd is registered for reads and
+// writes once; pausing and resuming are bookkeeping, not epoll changes.
 
 #include <vector>
 
@@ -57,7 +56,8 @@ class ConnectionImpl : public virtual Connection, protected TransportSocketCallb
   void onReadReady();
   void onWriteReady();
   void closeSocket(ConnectionEvent event);
-  void updateFileEvents();
+  // Starts watching the socket (accepted: at once; outbound: after connect()).
+  void watchSocket();
 
   event::Dispatcher& dispatcher_;
   SocketFd socket_;
@@ -95,8 +95,8 @@ class ConnectionImpl : public virtual Connection, protected TransportSocketCallb
 
 class ServerConnectionImpl : public ConnectionImpl {
  public:
-  ServerConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
-                       TransportSocketPtr transport);
+  ServerConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket, const Address& local,
+                       const Address& remote, TransportSocketPtr transport);
 };
 
 }  // namespace remora::network

@@ -9,8 +9,9 @@ namespace remora::network {
 class ListenerCallbacks {
  public:
   virtual ~ListenerCallbacks() = default;
-  // Called once per accepted socket (non-blocking, close-on-exec).
-  virtual void onAccept(SocketFd&& socket) = 0;
+  // Called once per accepted socket (non-blocking, close-on-exec) with the
+  // peer's address as accept() reported it.
+  virtual void onAccept(SocketFd&& socket, const Address& peer) = 0;
 };
 
 class Listener {

@@ -28,14 +28,17 @@ void ListenerImpl::disable() { file_event_->setEnabled(0); }
 
 void ListenerImpl::onAcceptReady() {
   for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
-    int fd = ::accept4(socket_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof(peer);
+    int fd = ::accept4(socket_.fd(), reinterpret_cast<sockaddr*>(&peer), &peer_len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         REMORA_LOG(warn, logging::Component::Connection, "accept failed: {}", std::strerror(errno));
       }
       return;
     }
-    callbacks_.onAccept(SocketFd(fd));
+    callbacks_.onAccept(SocketFd(fd), Address::fromSockaddr(reinterpret_cast<sockaddr*>(&peer), peer_len));
   }
 }
 

@@ -14,7 +14,7 @@ constexpr size_t kMaxReadPerEvent = 1024 * 1024;
 
 IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
   IoResult result;
-  while (result.bytes_processed < kMaxReadPerEvent) {
+  for (;;) {
     buffer::IoCallResult rc = buffer.readFromFd(callbacks_->fd(), kReadChunk);
     if (rc.err != 0) {
       if (!rc.wouldBlock()) result.action = PostIoAction::Close;
@@ -25,8 +25,14 @@ IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
       break;
     }
     result.bytes_processed += static_cast<uint64_t>(rc.bytes);
-    if (static_cast<size_t>(rc.bytes) < kReadChunk) break;  // the socket is most likely drained
-    if (callbacks_->shouldDrainReadBuffer()) break;
+    // Edge-triggered, so reading goes on until EAGAIN even after a short
+    // read: a FIN or a reset that arrived with the bytes raises no new edge.
+    if (result.bytes_processed >= kMaxReadPerEvent || callbacks_->shouldDrainReadBuffer()) {
+      // Stopping before the socket is drained: no new edge will come for
+      // what is left, so ask to be called again.
+      callbacks_->setTransportSocketIsReadable();
+      break;
+    }
   }
   return result;
 }

@@ -128,7 +128,7 @@ void Node::requestStop() {
   if (main_dispatcher_) main_dispatcher_->exit();
 }
 
-void Node::onAccept(network::SocketFd&& socket) {
+void Node::onAccept(network::SocketFd&& socket, const network::Address&) {
   if (!tracker_.tryAdd()) {
     stats_.client_connections_refused.inc();
     return;  // the socket closes here

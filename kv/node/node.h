@@ -67,7 +67,7 @@ class Node : public network::ListenerCallbacks {
   uint64_t sweepExpiredNow();
 
   // network::ListenerCallbacks
-  void onAccept(network::SocketFd&& socket) override;
+  void onAccept(network::SocketFd&& socket, const network::Address& peer) override;
 
  private:
   uint32_t workerCount() const;

@@ -49,7 +49,7 @@ bool AdminServer::addHandler(const std::string& prefix, const std::string& help,
   return router_.addHandler(prefix, help, std::move(handler), mutates_state);
 }
 
-void AdminServer::onAccept(network::SocketFd&& socket) {
+void AdminServer::onAccept(network::SocketFd&& socket, const network::Address&) {
   auto connection = dispatcher_.createServerConnection(
       std::move(socket), std::make_unique<network::RawTransportSocket>());
   uint64_t id = connection->id();

@@ -71,7 +71,7 @@ class AdminServer : public Admin, public network::ListenerCallbacks {
   void resumeListening() { listener_->enable(); }
 
   // network::ListenerCallbacks
-  void onAccept(network::SocketFd&& socket) override;
+  void onAccept(network::SocketFd&& socket, const network::Address& peer) override;
 
  private:
   AdminServer(event::Dispatcher& dispatcher, stats::Store& store, AdminServerOptions options);

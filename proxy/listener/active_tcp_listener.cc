@@ -10,11 +10,11 @@
 namespace remora::listener {
 
 ActiveTcpSocket::ActiveTcpSocket(ActiveTcpListener& listener, network::SocketFd&& socket,
-                                 bool handed_off, std::optional<network::Address> original_destination)
-    : listener_(listener), socket_(std::move(socket)), handed_off_(handed_off) {
-  if (auto local = network::localAddress(socket_.fd())) info_.local_address = *local;
-  if (auto peer = network::peerAddress(socket_.fd())) info_.remote_address = *peer;
-  info_.original_destination = std::move(original_destination);
+                                 network::ConnectionInfo addresses, bool handed_off)
+    : listener_(listener),
+      socket_(std::move(socket)),
+      info_(std::move(addresses)),
+      handed_off_(handed_off) {
   listener_.runtime()->stats().downstream_pre_cx_active.inc();
 }
 
@@ -172,34 +172,55 @@ ActiveTcpListener::~ActiveTcpListener() {
   closeAllConnections();
 }
 
-void ActiveTcpListener::onAccept(network::SocketFd&& socket) {
+network::Address ActiveTcpListener::acceptedLocalAddress(const network::SocketFd& socket) const {
+  if (runtime_->sockets() && !runtime_->sockets()->address().isAnyAddress()) {
+    return runtime_->sockets()->address();
+  }
+  auto local = network::localAddress(socket.fd());
+  return local ? *local : network::Address();
+}
+
+void ActiveTcpListener::onAccept(network::SocketFd&& socket, const network::Address& peer) {
+  network::ConnectionInfo addresses;
+  addresses.local_address = acceptedLocalAddress(socket);
+  addresses.remote_address = peer;
   if (auto* balancer = runtime_->balancer()) {
     uint32_t target = balancer->pick();
-    ConnectionHandler* peer = handler_.peer(target);
-    if (peer != nullptr && peer != &handler_) {
+    ConnectionHandler* other = handler_.peer(target);
+    if (other != nullptr && other != &handler_) {
       int fd = socket.release();
       uint64_t tag = runtime_->tag();
-      peer->dispatcher().post([peer, tag, fd] {
+      other->dispatcher().post([other, tag, fd, addresses = std::move(addresses)]() mutable {
         network::SocketFd owned(fd);
-        if (auto* listener = peer->findListenerByTag(tag)) listener->acceptBalanced(std::move(owned));
+        if (auto* listener = other->findListenerByTag(tag)) {
+          listener->acceptBalanced(std::move(owned), std::move(addresses));
+        }
       });
       return;
     }
   }
-  acceptBalanced(std::move(socket));
+  acceptBalanced(std::move(socket), std::move(addresses));
 }
 
-void ActiveTcpListener::acceptBalanced(network::SocketFd&& socket) {
-  auto active = std::make_unique<ActiveTcpSocket>(*this, std::move(socket), false, std::nullopt);
+void ActiveTcpListener::acceptBalanced(network::SocketFd&& socket, network::ConnectionInfo addresses) {
+  auto active =
+      std::make_unique<ActiveTcpSocket>(*this, std::move(socket), std::move(addresses), false);
   ActiveTcpSocket& ref = *active;
   sockets_.push_back(std::move(active));
   ref.start();
 }
 
 void ActiveTcpListener::acceptHandedOff(network::SocketFd&& socket,
-                                        std::optional<network::Address> original_destination) {
-  auto active = std::make_unique<ActiveTcpSocket>(*this, std::move(socket), true,
-                                                  std::move(original_destination));
+                                        const network::ConnectionInfo& info) {
+  // Only the addresses travel: the target listener's own filters inspect
+  // the socket afresh.
+  network::ConnectionInfo addresses;
+  addresses.local_address = info.local_address;
+  addresses.remote_address = info.remote_address;
+  addresses.original_destination = info.original_destination;
+  addresses.start_time = info.start_time;
+  auto active =
+      std::make_unique<ActiveTcpSocket>(*this, std::move(socket), std::move(addresses), true);
   ActiveTcpSocket& ref = *active;
   sockets_.push_back(std::move(active));
   ref.start();
@@ -210,7 +231,7 @@ void ActiveTcpListener::onSocketReady(ActiveTcpSocket&, network::SocketFd&& fd,
   if (runtime_->config().use_original_dst && info.original_destination && !handed_off) {
     ActiveTcpListener* target = handler_.findListenerForAddress(*info.original_destination);
     if (target != nullptr && target != this) {
-      target->acceptHandedOff(std::move(fd), info.original_destination);
+      target->acceptHandedOff(std::move(fd), info);
       return;
     }
   }
@@ -227,8 +248,11 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
     return;  // fd closes here
   }
   auto connection = handler_.dispatcher().createServerConnection(
-      std::move(fd), chain->transport_socket_factory->create({}));
+      std::move(fd), info.local_address, info.remote_address,
+      chain->transport_socket_factory->create({}));
   auto& conn_info = connection->info();
+  conn_info.local_address = info.local_address;
+  conn_info.remote_address = info.remote_address;
   conn_info.original_destination = info.original_destination;
   conn_info.requested_server_name = info.requested_server_name;
   conn_info.application_protocols = info.application_protocols;

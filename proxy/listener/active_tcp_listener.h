@@ -21,8 +21,10 @@ class ActiveTcpListener;
 // A socket whose listener filters are still running.
 class ActiveTcpSocket : public filters::ListenerFilterCallbacks, public event::DeferredDeletable {
  public:
-  ActiveTcpSocket(ActiveTcpListener& listener, network::SocketFd&& socket, bool handed_off,
-                  std::optional<network::Address> original_destination);
+  // `addresses` carries the socket's local and remote address (and, when
+  // handed off, its original destination) as already known to the caller.
+  ActiveTcpSocket(ActiveTcpListener& listener, network::SocketFd&& socket,
+                  network::ConnectionInfo addresses, bool handed_off);
   ~ActiveTcpSocket() override;
   void start();
 
@@ -74,11 +76,12 @@ class ActiveTcpListener : public network::ListenerCallbacks {
   ActiveTcpListener(ConnectionHandler& handler, ListenerRuntimeConstSharedPtr runtime);
   ~ActiveTcpListener() override;
 
-  void onAccept(network::SocketFd&& socket) override;
+  void onAccept(network::SocketFd&& socket, const network::Address& peer) override;
   // A socket accepted elsewhere: handed off by a use_original_dst listener
-  // or rebalanced from another worker.
-  void acceptHandedOff(network::SocketFd&& socket, std::optional<network::Address> original_destination);
-  void acceptBalanced(network::SocketFd&& socket);
+  // (`info` holds its addresses and original destination) or rebalanced
+  // from another worker.
+  void acceptHandedOff(network::SocketFd&& socket, const network::ConnectionInfo& info);
+  void acceptBalanced(network::SocketFd&& socket, network::ConnectionInfo addresses);
   // Stops accepting; open connections carry on.
   void stopAccepting();
   size_t connectionCount() const { return connections_.size() + sockets_.size(); }
@@ -95,6 +98,9 @@ class ActiveTcpListener : public network::ListenerCallbacks {
 
  private:
   void newConnection(network::SocketFd&& fd, network::ConnectionInfo info);
+  // The accepted socket's local address: the listener's own, unless it is
+  // bound to a wildcard address and only the kernel knows which one.
+  network::Address acceptedLocalAddress(const network::SocketFd& socket) const;
 
   ConnectionHandler& handler_;
   ListenerRuntimeConstSharedPtr runtime_;

@@ -47,7 +47,7 @@ class ConnectionImplTest : public ::testing::Test, public ListenerCallbacks {
     listener_ = dispatcher_->createListener(listen_socket_, *this);
   }
 
-  void onAccept(SocketFd&& socket) override {
+  void onAccept(SocketFd&& socket, const Address&) override {
     server_ = dispatcher_->createServerConnection(std::move(socket),
                                                   std::make_unique<RawTransportSocket>());
     server_->addConnectionCallbacks(server_events_);

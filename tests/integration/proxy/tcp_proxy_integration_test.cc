@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <csignal>
+#include <sstream>
 #include <random>
 #include <thread>
 
@@ -15,6 +20,13 @@ std::string randomBytes(size_t n) {
   std::string s(n, '\0');
   for (auto& c : s) c = static_cast<char>(rng());
   return s;
+}
+
+std::vector<std::string> splitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 class TcpProxyIntegrationTest : public ProxyFixture {};
@@ -85,6 +97,51 @@ TEST_F(TcpProxyIntegrationTest, ClosesAndLogsUfWhenNoHostAccepts) {
   EXPECT_TRUE(client.waitForClose(std::chrono::seconds(10)));
   ASSERT_TRUE(waitFor([&] { return !readFile(log).empty(); }));
   EXPECT_EQ(readFile(log), "UF 127.0.0.1:" + std::to_string(dead) + " 0\n");
+}
+
+// The addresses of an accepted connection come from accept() and from the
+// listener's own address; a wildcard listener asks the kernel. Either way
+// the access log must name both ends of both connections.
+TEST_F(TcpProxyIntegrationTest, AccessLogNamesBothEndsOfBothConnections) {
+  TestUpstream upstream(TestUpstream::Mode::Echo);
+  uint16_t port = freePort();
+  uint16_t wildcard_port = freePort();
+  std::string log = dir_ + "/access.log";
+  std::string access_log =
+      "          access_log:\n          - name: envoy.access_loggers.file\n"
+      "            typed_config:\n              path: " + log + "\n"
+      "              log_format: {text_format_source: {inline_string: \"%DOWNSTREAM_REMOTE_ADDRESS% "
+      "%DOWNSTREAM_LOCAL_ADDRESS% %UPSTREAM_LOCAL_ADDRESS% %UPSTREAM_HOST%\\n\"}}\n";
+  std::string wildcard = tcpProxyListener("any", wildcard_port, "echo", access_log);
+  wildcard.replace(wildcard.find("127.0.0.1"), 9, "0.0.0.0");
+  startProxy(adminYaml() + "static_resources:\n  listeners:\n" +
+             tcpProxyListener("front", port, "echo", access_log) + wildcard + "  clusters:\n" +
+             staticCluster("echo", {upstream.port()}));
+  auto expectLine = [&](const std::string& host, uint16_t listener_port, size_t line_no) {
+    TcpClient client;
+    ASSERT_TRUE(client.connect(host, listener_port));
+    ASSERT_TRUE(client.sendAll("x"));
+    EXPECT_EQ(client.receive(1), "x");
+    sockaddr_in self{};
+    socklen_t len = sizeof(self);
+    ASSERT_EQ(::getsockname(client.fd(), reinterpret_cast<sockaddr*>(&self), &len), 0);
+    client.close();
+    std::vector<std::string> lines;
+    ASSERT_TRUE(waitFor([&] {
+      lines = splitLines(readFile(log));
+      return lines.size() > line_no;
+    }));
+    std::istringstream fields(lines[line_no]);
+    std::string remote, local, upstream_local, upstream_host;
+    fields >> remote >> local >> upstream_local >> upstream_host;
+    EXPECT_EQ(remote, "127.0.0.1:" + std::to_string(ntohs(self.sin_port)));
+    EXPECT_EQ(local, host + ":" + std::to_string(listener_port));
+    EXPECT_EQ(upstream_local.rfind("127.0.0.1:", 0), 0u) << upstream_local;
+    EXPECT_NE(upstream_local, "127.0.0.1:0");
+    EXPECT_EQ(upstream_host, "127.0.0.1:" + std::to_string(upstream.port()));
+  };
+  expectLine("127.0.0.1", port, 0);
+  expectLine("127.0.0.2", wildcard_port, 1);
 }
 
 TEST_F(TcpProxyIntegrationTest, IdleTimeoutClosesBothSidesAndIsCounted) {

@@ -100,7 +100,7 @@ TlsEchoServer::~TlsEchoServer() {
   });
 }
 
-void TlsEchoServer::onAccept(network::SocketFd&& socket) {
+void TlsEchoServer::onAccept(network::SocketFd&& socket, const network::Address&) {
   auto connection =
       thread_.dispatcher().createServerConnection(std::move(socket), factory_->create({}));
   auto session = std::make_unique<Session>(*this, std::move(connection));

@@ -51,7 +51,7 @@ class TlsEchoServer : public network::ListenerCallbacks {
   // Waits for `n` completed handshakes.
   bool waitForPeers(size_t n);
 
-  void onAccept(network::SocketFd&& socket) override;
+  void onAccept(network::SocketFd&& socket, const network::Address& peer) override;
 
  private:
   class Session;

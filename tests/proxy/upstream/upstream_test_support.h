@@ -35,7 +35,7 @@ class TestServer : public network::ListenerCallbacks, public network::ReadSink {
   const network::Address& address() const { return address_; }
   size_t accepted() const { return accepted_; }
 
-  void onAccept(network::SocketFd&& socket) override {
+  void onAccept(network::SocketFd&& socket, const network::Address&) override {
     ++accepted_;
     auto connection = dispatcher_.createServerConnection(
         std::move(socket), std::make_unique<network::RawTransportSocket>());
