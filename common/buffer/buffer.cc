@@ -11,43 +11,63 @@
 
 namespace remora::buffer {
 
-Buffer::Buffer() : buf_(evbuffer_new()) { REMORA_RELEASE_ASSERT(buf_ != nullptr, "out of memory"); }
+Buffer::Buffer() = default;
 
-Buffer::~Buffer() { evbuffer_free(buf_); }
+Buffer::~Buffer() {
+  if (buf_ != nullptr) evbuffer_free(buf_);
+}
+
+evbuffer* Buffer::ensure() {
+  if (buf_ == nullptr) {
+    buf_ = evbuffer_new();
+    REMORA_RELEASE_ASSERT(buf_ != nullptr, "out of memory");
+  }
+  return buf_;
+}
+
+void Buffer::releaseIfEmpty() {
+  if (buf_ != nullptr && reserved_base_ == nullptr && evbuffer_get_length(buf_) == 0) {
+    evbuffer_free(buf_);
+    buf_ = nullptr;
+  }
+}
 
 void Buffer::add(const void* data, size_t size) {
   if (size == 0) return;
-  REMORA_RELEASE_ASSERT(evbuffer_add(buf_, data, size) == 0, "out of memory");
+  REMORA_RELEASE_ASSERT(evbuffer_add(ensure(), data, size) == 0, "out of memory");
   onLengthChanged();
 }
 
 void Buffer::prepend(std::string_view data) {
   if (data.empty()) return;
-  REMORA_RELEASE_ASSERT(evbuffer_prepend(buf_, data.data(), data.size()) == 0, "out of memory");
+  REMORA_RELEASE_ASSERT(evbuffer_prepend(ensure(), data.data(), data.size()) == 0, "out of memory");
   onLengthChanged();
 }
 
 void Buffer::move(Buffer& other) {
   if (other.length() == 0) return;
-  REMORA_RELEASE_ASSERT(evbuffer_add_buffer(buf_, other.buf_) == 0, "out of memory");
+  REMORA_RELEASE_ASSERT(evbuffer_add_buffer(ensure(), other.buf_) == 0, "out of memory");
+  other.releaseIfEmpty();
   other.onLengthChanged();
   onLengthChanged();
 }
 
 void Buffer::move(Buffer& other, size_t size) {
-  if (size == 0) return;
-  REMORA_RELEASE_ASSERT(evbuffer_remove_buffer(other.buf_, buf_, size) >= 0, "out of memory");
+  if (size == 0 || other.length() == 0) return;
+  REMORA_RELEASE_ASSERT(evbuffer_remove_buffer(other.buf_, ensure(), size) >= 0, "out of memory");
+  other.releaseIfEmpty();
   other.onLengthChanged();
   onLengthChanged();
 }
 
 void Buffer::drain(size_t size) {
-  if (size == 0) return;
+  if (size == 0 || buf_ == nullptr) return;
   evbuffer_drain(buf_, size);
+  releaseIfEmpty();
   onLengthChanged();
 }
 
-size_t Buffer::length() const { return evbuffer_get_length(buf_); }
+size_t Buffer::length() const { return buf_ == nullptr ? 0 : evbuffer_get_length(buf_); }
 
 bool Buffer::copyOut(size_t offset, size_t size, void* out) const {
   if (offset + size > length()) return false;
@@ -70,7 +90,7 @@ std::string Buffer::toString() const {
 }
 
 ssize_t Buffer::search(std::string_view needle, size_t start) const {
-  if (start > length()) return -1;
+  if (start > length() || buf_ == nullptr) return -1;
   evbuffer_ptr from;
   if (evbuffer_ptr_set(buf_, &from, start, EVBUFFER_PTR_SET) != 0) return -1;
   evbuffer_ptr found = evbuffer_search(buf_, needle.data(), needle.size(), &from);
@@ -79,7 +99,7 @@ ssize_t Buffer::search(std::string_view needle, size_t start) const {
 
 uint8_t* Buffer::reserve(size_t size) {
   evbuffer_iovec vec;
-  int n = evbuffer_reserve_space(buf_, static_cast<ssize_t>(size), &vec, 1);
+  int n = evbuffer_reserve_space(ensure(), static_cast<ssize_t>(size), &vec, 1);
   REMORA_RELEASE_ASSERT(n == 1 && vec.iov_len >= size, "out of memory");
   reserved_base_ = vec.iov_base;
   reserved_len_ = vec.iov_len;
@@ -94,13 +114,14 @@ void Buffer::commit(size_t size) {
   reserved_base_ = nullptr;
   reserved_len_ = 0;
   REMORA_RELEASE_ASSERT(evbuffer_commit_space(buf_, &vec, 1) == 0, "commit failed");
+  releaseIfEmpty();
   if (size > 0) onLengthChanged();
 }
 
 IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
   constexpr int kMaxSlices = 2;
   evbuffer_iovec vecs[kMaxSlices];
-  int n = evbuffer_reserve_space(buf_, static_cast<ssize_t>(max_bytes), vecs, kMaxSlices);
+  int n = evbuffer_reserve_space(ensure(), static_cast<ssize_t>(max_bytes), vecs, kMaxSlices);
   REMORA_RELEASE_ASSERT(n > 0, "out of memory");
   iovec iov[kMaxSlices];
   size_t room = 0;
@@ -111,9 +132,12 @@ IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
     room += iov[used].iov_len;
   }
   ssize_t rc = ::readv(fd, iov, used);
-  if (rc < 0) {
-    int err = errno;
+  if (rc <= 0) {
+    int err = rc < 0 ? errno : 0;
     evbuffer_commit_space(buf_, vecs, 0);
+    // An idle connection holds no read memory: the unused reservation goes
+    // back with the buffer if nothing else is in it.
+    releaseIfEmpty();
     return {0, err};
   }
   size_t left = static_cast<size_t>(rc);
@@ -130,6 +154,7 @@ IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
 IoCallResult Buffer::writeToFd(int fd) {
   constexpr int kMaxSlices = 16;
   evbuffer_iovec vecs[kMaxSlices];
+  if (buf_ == nullptr) return {0, 0};
   int n = evbuffer_peek(buf_, -1, nullptr, vecs, kMaxSlices);
   if (n <= 0) return {0, 0};
   iovec iov[kMaxSlices];

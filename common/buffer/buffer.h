@@ -1,8 +1,10 @@
 #pragma once
 
 // A byte queue for network I/O, backed by libevent's evbuffer (chains of
-// slices, zero-copy moves between buffers, readv/writev). Not thread-safe: a
-// buffer belongs to the thread of the connection that owns it.
+// slices, zero-copy moves between buffers, readv/writev). The evbuffer exists
+// only while the buffer holds bytes, so the many idle buffers of idle
+// connections cost a pointer each. Not thread-safe: a buffer belongs to the
+// thread of the connection that owns it.
 
 #include <cstddef>
 #include <cstdint>
@@ -62,14 +64,15 @@ class Buffer {
   // One writev(2) of as much as the kernel takes; written bytes are drained.
   IoCallResult writeToFd(int fd);
 
-  evbuffer* raw() { return buf_; }
-
  protected:
   // Called after every change of length; the watermark buffer overrides it.
   virtual void onLengthChanged() {}
 
  private:
-  evbuffer* buf_;
+  evbuffer* ensure();
+  void releaseIfEmpty();
+
+  evbuffer* buf_ = nullptr;
   void* reserved_base_ = nullptr;  // region handed out by reserve()
   size_t reserved_len_ = 0;
 };

@@ -13,16 +13,17 @@ Result<Address> Address::fromIp(std::string_view ip, uint16_t port) {
     text = text.substr(1, text.size() - 2);
   }
   Address address;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&address.ss_);
-  if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
+  sockaddr_in& v4 = address.sa_.v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
     return address;
   }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address.ss_);
-  if (inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
+  address.sa_ = {};
+  sockaddr_in6& v6 = address.sa_.v6;
+  if (inet_pton(AF_INET6, text.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(port);
     return address;
   }
   return makeError("not an IP address: '" + std::string(ip) + "'");
@@ -48,40 +49,41 @@ Result<Address> Address::fromString(std::string_view ip_port) {
 
 Address Address::fromSockaddr(const sockaddr* sa, socklen_t len) {
   Address address;
-  std::memcpy(&address.ss_, sa, std::min<size_t>(len, sizeof(address.ss_)));
+  // Only IP families fit; anything else stays an invalid (empty) address.
+  if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+    std::memcpy(&address.sa_, sa, std::min<size_t>(len, sizeof(address.sa_)));
+  }
   return address;
 }
 
 uint16_t Address::port() const {
-  if (ss_.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&ss_)->sin_port);
-  if (ss_.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&ss_)->sin6_port);
+  if (family() == AF_INET) return ntohs(sa_.v4.sin_port);
+  if (family() == AF_INET6) return ntohs(sa_.v6.sin6_port);
   return 0;
 }
 
 Address Address::withPort(uint16_t port) const {
   Address copy = *this;
-  if (ss_.ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(&copy.ss_)->sin_port = htons(port);
-  if (ss_.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(&copy.ss_)->sin6_port = htons(port);
+  if (family() == AF_INET) copy.sa_.v4.sin_port = htons(port);
+  if (family() == AF_INET6) copy.sa_.v6.sin6_port = htons(port);
   return copy;
 }
 
 const uint8_t* Address::ipBytes() const {
-  if (ss_.ss_family == AF_INET6) {
-    return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&ss_)->sin6_addr);
-  }
-  return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&ss_)->sin_addr);
+  if (family() == AF_INET6) return reinterpret_cast<const uint8_t*>(&sa_.v6.sin6_addr);
+  return reinterpret_cast<const uint8_t*>(&sa_.v4.sin_addr);
 }
 
 std::string Address::ip() const {
   char text[INET6_ADDRSTRLEN] = {0};
   if (!valid()) return "";
-  inet_ntop(ss_.ss_family, ipBytes(), text, sizeof(text));
+  inet_ntop(family(), ipBytes(), text, sizeof(text));
   return text;
 }
 
 std::string Address::toString() const {
   if (!valid()) return "";
-  if (ss_.ss_family == AF_INET6) return "[" + ip() + "]:" + std::to_string(port());
+  if (family() == AF_INET6) return "[" + ip() + "]:" + std::to_string(port());
   return ip() + ":" + std::to_string(port());
 }
 
@@ -94,26 +96,25 @@ bool Address::isAnyAddress() const {
 }
 
 bool Address::isLoopback() const {
-  if (ss_.ss_family == AF_INET) return ipBytes()[0] == 127;
+  if (family() == AF_INET) return ipBytes()[0] == 127;
   Address plain = unmapped();
   if (plain.family() == AF_INET) return plain.isLoopback();
-  return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&ss_)->sin6_addr);
+  return IN6_IS_ADDR_LOOPBACK(&sa_.v6.sin6_addr);
 }
 
 Address Address::unmapped() const {
-  if (ss_.ss_family != AF_INET6) return *this;
-  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&ss_);
-  if (!IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) return *this;
+  if (family() != AF_INET6) return *this;
+  const sockaddr_in6& v6 = sa_.v6;
+  if (!IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) return *this;
   Address out;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.ss_);
-  v4->sin_family = AF_INET;
-  v4->sin_port = v6->sin6_port;
-  std::memcpy(&v4->sin_addr, &v6->sin6_addr.s6_addr[12], 4);
+  out.sa_.v4.sin_family = AF_INET;
+  out.sa_.v4.sin_port = v6.sin6_port;
+  std::memcpy(&out.sa_.v4.sin_addr, &v6.sin6_addr.s6_addr[12], 4);
   return out;
 }
 
 bool Address::operator==(const Address& other) const {
-  if (ss_.ss_family != other.ss_.ss_family) return false;
+  if (family() != other.family()) return false;
   if (!valid()) return true;
   return port() == other.port() && std::memcmp(ipBytes(), other.ipBytes(), ipLength()) == 0;
 }

@@ -25,9 +25,9 @@ class Address {
   static Result<Address> fromString(std::string_view ip_port);
   static Address fromSockaddr(const sockaddr* sa, socklen_t len);
 
-  IpVersion version() const { return ss_.ss_family == AF_INET6 ? IpVersion::v6 : IpVersion::v4; }
-  int family() const { return ss_.ss_family; }
-  bool valid() const { return ss_.ss_family == AF_INET || ss_.ss_family == AF_INET6; }
+  IpVersion version() const { return sa_.any.sa_family == AF_INET6 ? IpVersion::v6 : IpVersion::v4; }
+  int family() const { return sa_.any.sa_family; }
+  bool valid() const { return family() == AF_INET || family() == AF_INET6; }
   uint16_t port() const;
   Address withPort(uint16_t port) const;
   // "10.0.0.1" or "::1".
@@ -39,10 +39,10 @@ class Address {
   // An IPv4-mapped IPv6 address turned into IPv4; otherwise unchanged.
   Address unmapped() const;
 
-  const sockaddr* sockAddr() const { return reinterpret_cast<const sockaddr*>(&ss_); }
-  sockaddr* sockAddr() { return reinterpret_cast<sockaddr*>(&ss_); }
+  const sockaddr* sockAddr() const { return &sa_.any; }
+  sockaddr* sockAddr() { return &sa_.any; }
   socklen_t sockAddrLen() const {
-    return ss_.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    return family() == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
   }
 
   // Raw address bytes (4 or 16) in network order.
@@ -53,7 +53,14 @@ class Address {
   bool operator!=(const Address& other) const { return !(*this == other); }
 
  private:
-  sockaddr_storage ss_{};
+  // IP only, so 28 bytes instead of sockaddr_storage's 128: every connection
+  // carries several addresses.
+  union Storage {
+    sockaddr any;
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  };
+  Storage sa_{};
 };
 
 class CidrRange {

@@ -62,7 +62,8 @@ void ClientConnectionImpl::onConnectReady() {
   // The socket is watched only from connect() on, so this edge is the
   // outcome of the connect, not a wake-up of a socket still unconnected.
   int err = immediate_error_ != 0 ? immediate_error_ : socketError(socket_.fd());
-  if (connect_timer_) connect_timer_->disableTimer();
+  // The timer is of no further use; long-lived connections do not keep it.
+  connect_timer_.reset();
   if (err != 0) {
     closeSocket(ConnectionEvent::RemoteClose);
     return;

@@ -7,15 +7,21 @@
 namespace remora::network {
 
 namespace {
-constexpr size_t kReadChunk = 64 * 1024;
+// Reads start small, so a short message costs a small buffer chain, and grow
+// while the socket keeps filling them. Each size leaves room for libevent's
+// chain header, so the chain is exactly 16 or 64 KiB and not twice that.
+constexpr size_t kChainHeaderRoom = 256;
+constexpr size_t kFirstReadChunk = 16 * 1024 - kChainHeaderRoom;
+constexpr size_t kBulkReadChunk = 64 * 1024 - kChainHeaderRoom;
 // Reads per readiness event before yielding to other connections.
 constexpr size_t kMaxReadPerEvent = 1024 * 1024;
 }  // namespace
 
 IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
   IoResult result;
+  size_t chunk = kFirstReadChunk;
   for (;;) {
-    buffer::IoCallResult rc = buffer.readFromFd(callbacks_->fd(), kReadChunk);
+    buffer::IoCallResult rc = buffer.readFromFd(callbacks_->fd(), chunk);
     if (rc.err != 0) {
       if (!rc.wouldBlock()) result.action = PostIoAction::Close;
       break;
@@ -25,6 +31,7 @@ IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
       break;
     }
     result.bytes_processed += static_cast<uint64_t>(rc.bytes);
+    if (static_cast<size_t>(rc.bytes) == chunk) chunk = kBulkReadChunk;
     // Edge-triggered, so reading goes on until EAGAIN even after a short
     // read: a FIN or a reset that arrived with the bytes raises no new edge.
     if (result.bytes_processed >= kMaxReadPerEvent || callbacks_->shouldDrainReadBuffer()) {
