@@ -50,6 +50,9 @@ Result<SocketFd> createListenSocket(const Address& address, const ListenSocketOp
   if (options.transparent && ::setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) != 0) {
     return sysError("setsockopt(IP_TRANSPARENT)", errno);
   }
+  if (options.no_delay && ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+    return sysError("setsockopt(TCP_NODELAY)", errno);
+  }
   if (address.family() == AF_INET6) {
     int v6only = options.ipv6_only ? 1 : 0;
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));

@@ -34,6 +34,9 @@ struct ListenSocketOptions {
   bool transparent = false;
   int backlog = -1;  // -1: the kernel's somaxconn
   bool ipv6_only = false;
+  // TCP_NODELAY on the listening socket, which every accepted socket
+  // inherits: a proxy forwards what it has at once (Envoy and HAProxy do the same).
+  bool no_delay = true;
 };
 
 // socket + bind + listen, non-blocking, close-on-exec.

@@ -1,6 +1,9 @@
 #include "common/network/connection_impl.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <memory>
 #include <thread>
@@ -111,6 +114,22 @@ TEST_F(ConnectionImplTest, HalfCloseKeepsTheOtherDirectionOpen) {
   ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
     return client->state() == ConnectionState::Closed && server_->state() == ConnectionState::Closed;
   }));
+}
+
+// Nagle's algorithm would hold a small request until the previous one is
+// ACKed; both the accepted (inherited from the listener) and the outbound
+// socket must have it off.
+TEST_F(ConnectionImplTest, AcceptedAndOutboundSocketsHaveNagleOff) {
+  auto client = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  auto noDelay = [](int fd) {
+    int value = 0;
+    socklen_t len = sizeof(value);
+    EXPECT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &len), 0);
+    return value != 0;
+  };
+  EXPECT_TRUE(noDelay(client->fd()));
+  EXPECT_TRUE(noDelay(server_->fd()));
 }
 
 TEST_F(ConnectionImplTest, ConnectToAClosedPortRaisesRemoteClose) {
