@@ -1,5 +1,6 @@
 // remora-iptables: the init-container program that captures a pod's TCP traffic for the
 // Remora sidecar. See docs/iptables.md.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "iptables/backend.h"
 #include "iptables/command_runner.h"
 #include "iptables/flag_parser.h"
+#include "iptables/inbound_source.h"
 #include "iptables/installer.h"
 #include "iptables/pod_addresses.h"
 #include "iptables/restore_script.h"
@@ -77,10 +79,17 @@ int run(const CaptureConfig& config) {
     }
     return 0;
   }
-  const auto outcome = installer.install(config, families(config, log));
+  const std::vector<Family> wanted = families(config, log);
+  const auto outcome = installer.install(config, wanted);
   if (!outcome.ok()) {
     std::cerr << "remora-iptables: " << outcome.error() << "\n";
     return 1;
+  }
+  if (std::find(wanted.begin(), wanted.end(), Family::V6) != wanted.end()) {
+    if (const Status status = ensureIpv6InboundSource(); !status.ok()) {
+      std::cerr << "remora-iptables: v6: " << status.error() << "\n";
+      return 1;
+    }
   }
   return 0;
 }

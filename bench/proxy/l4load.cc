@@ -7,11 +7,17 @@
 //                                         bytes, read them back, close; prints one line
 //                                         "cps=.. p50_us=.. p99_us=.. ok=.. errors=.." for
 //                                         the SECONDS after the first WARMUP seconds
+//   l4load rr PORT CONNS SECONDS SIZE WARMUP
+//                                         the same over CONNS persistent connections: each
+//                                         writes SIZE bytes and reads them back, again and
+//                                         again; prints "rps=.. p50_us=.. p99_us=.. ..."
 //   l4load hold PORT COUNT SECONDS        open COUNT connections, echo one byte on each so
 //                                         that every proxied pair is complete, print
 //                                         "held=.. failed=..", then sleep until SIGTERM
 //
-// Everything is single-threaded epoll on 127.0.0.1; no dependency beyond libc.
+// Everything is single-threaded epoll on 127.0.0.1, or on the IPv4 address in the environment
+// variable L4LOAD_ADDR (echo binds it, the clients connect to it: bench/mesh runs it in pods);
+// no dependency beyond libc.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,6 +65,12 @@ sockaddr_in loopback(uint16_t port) {
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (const char* address = std::getenv("L4LOAD_ADDR"); address != nullptr && *address != '\0') {
+    if (inet_pton(AF_INET, address, &a.sin_addr) != 1) {
+      std::fprintf(stderr, "l4load: L4LOAD_ADDR is not an IPv4 address: %s\n", address);
+      std::exit(2);
+    }
+  }
   return a;
 }
 
@@ -191,7 +203,9 @@ struct Slot {
   int64_t t0 = 0;
 };
 
-int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup) {
+// `persistent`: keep each connection and send the next request on it (rr) instead of closing
+// and connecting anew (cps).
+int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup, bool persistent) {
   constexpr int64_t kAttemptTimeoutUs = 3'000'000;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   std::vector<Slot> slots(static_cast<size_t>(nconns));
@@ -286,6 +300,14 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
           ++ok;
           lat_us.push_back(static_cast<uint32_t>(std::min<int64_t>(done - s.t0, UINT32_MAX)));
         }
+        if (persistent) {
+          s.t0 = done;
+          s.got = 0;
+          if (write(s.fd, payload.data(), payload.size()) != static_cast<ssize_t>(payload.size())) {
+            fail(i, err_io);
+          }
+          continue;
+        }
         finish(i);
         begin(i);
       }
@@ -298,7 +320,9 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
     return lat_us[idx];
   };
   std::printf(
-      "cps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
+      persistent ? "rps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
+                   "err_timeout=%llu\n"
+                 : "cps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
       "err_timeout=%llu\n",
       static_cast<double>(ok) / seconds, pct(0.50), pct(0.99), static_cast<unsigned long long>(ok),
       static_cast<unsigned long long>(err_connect + err_io + err_timeout),
@@ -374,8 +398,8 @@ int cmdHold(uint16_t port, int count, double seconds) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: l4load ports N | echo PORT | cps PORT CONNS SECONDS SIZE WARMUP | hold PORT "
-               "COUNT SECONDS\n");
+               "usage: l4load ports N | echo PORT | cps|rr PORT CONNS SECONDS SIZE WARMUP | hold "
+               "PORT COUNT SECONDS\n");
   return 2;
 }
 
@@ -389,9 +413,9 @@ int main(int argc, char** argv) {
   if (mode == "ports") return cmdPorts(std::atoi(argv[2]));
   auto port = static_cast<uint16_t>(std::atoi(argv[2]));
   if (mode == "echo") return cmdEcho(port);
-  if (mode == "cps" && argc == 7) {
+  if ((mode == "cps" || mode == "rr") && argc == 7) {
     return cmdCps(port, std::atoi(argv[3]), std::atof(argv[4]),
-                  static_cast<size_t>(std::atol(argv[5])), std::atof(argv[6]));
+                  static_cast<size_t>(std::atol(argv[5])), std::atof(argv[6]), mode == "rr");
   }
   if (mode == "hold" && argc == 5) return cmdHold(port, std::atoi(argv[3]), std::atof(argv[4]));
   return usage();

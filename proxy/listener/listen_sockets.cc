@@ -11,6 +11,9 @@ Result<std::shared_ptr<ListenSockets>> ListenSockets::create(const network::Addr
   for (uint32_t i = 0; i < count; ++i) {
     network::ListenSocketOptions options;
     options.reuse_port = count > 1;
+    // Envoy's default (socket_address.ipv4_compat: false): "::" accepts IPv6 only, so an
+    // IPv4 listener on the same port can coexist and each family gets its own original-dst.
+    options.ipv6_only = true;
     auto socket = network::createListenSocket(bind_address, options);
     if (!socket) return socket.error();
     if (i == 0) {

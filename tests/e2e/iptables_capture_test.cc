@@ -172,6 +172,13 @@ TEST_F(IptablesCaptureTest, CapturesIpv6WithDualStack) {
   const std::string reply = connect(*app_, kAppUid, kAppUid, peer_->ipv6, 8080);
   EXPECT_TRUE(contains(reply, "port=15001 original_dst=[" + peer_->ipv6 + "]:8080")) << reply;
   EXPECT_TRUE(contains(natRules(*app_, "ip6tables-save"), "-s ::6/128 -o lo -j RETURN"));
+  // The source the sidecar's IPv6 inbound hop binds, exempted by that rule.
+  const CommandResult lo = network_->exec(*app_, {"ip", "-6", "addr", "show", "dev", "lo"});
+  EXPECT_TRUE(contains(lo.output, "inet6 ::6/128")) << lo.output;
+  // A second run finds it there and is still a no-op.
+  const CommandResult again = install(*app_, {"--dual-stack"});
+  EXPECT_EQ(0, again.exit_code) << again.output;
+  EXPECT_TRUE(contains(again.output, "already installed, nothing to do")) << again.output;
 }
 
 TEST_F(IptablesCaptureTest, CleanupRestoresTheNatTableExactly) {
