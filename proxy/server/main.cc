@@ -3,12 +3,14 @@
 #include <csignal>
 #include <cstdio>
 
+#include "common/buffer/heap_tuning.h"
 #include "proxy/server/options.h"
 #include "proxy/server/server.h"
 
 int main(int argc, char** argv) {
   // A peer that resets while we write must cost an EPIPE on that socket, not the process.
   std::signal(SIGPIPE, SIG_IGN);
+  if (!remora::buffer::tuneHeapForBuffers()) std::fprintf(stderr, "remora: mallopt refused\n");
   auto options = remora::server::parseOptions(argc, argv);
   if (!options) {
     std::fprintf(stderr, "remora: %s\n%s", options.error().message.c_str(),
