@@ -12,17 +12,17 @@ void WatermarkBuffer::onLengthChanged() {
   if (high_ == 0) {
     if (above_high_called_) {
       above_high_called_ = false;
-      below_low_();
+      callbacks_.onBelowLowWatermark(*this);
     }
     return;
   }
   size_t len = length();
   if (!above_high_called_ && len > high_) {
     above_high_called_ = true;
-    above_high_();
+    callbacks_.onAboveHighWatermark(*this);
   } else if (above_high_called_ && len <= low_) {
     above_high_called_ = false;
-    below_low_();
+    callbacks_.onBelowLowWatermark(*this);
   }
 }
 

@@ -6,16 +6,26 @@
 // alternate strictly: above, below, above, ...
 
 #include <cstdint>
-#include <functional>
 
 #include "common/buffer/buffer.h"
 
 namespace remora::buffer {
 
+class WatermarkBuffer;
+
+// The owner of one or more watermark buffers; told which buffer crossed.
+class WatermarkCallbacks {
+ public:
+  virtual ~WatermarkCallbacks() = default;
+  virtual void onAboveHighWatermark(WatermarkBuffer& buffer) = 0;
+  virtual void onBelowLowWatermark(WatermarkBuffer& buffer) = 0;
+};
+
 class WatermarkBuffer : public Buffer {
  public:
-  WatermarkBuffer(std::function<void()> below_low, std::function<void()> above_high)
-      : below_low_(std::move(below_low)), above_high_(std::move(above_high)) {}
+  // One pointer rather than a pair of std::function: every connection has two
+  // of these buffers.
+  explicit WatermarkBuffer(WatermarkCallbacks& callbacks) : callbacks_(callbacks) {}
 
   // 0 disables the watermarks.
   void setWatermarks(uint32_t high);
@@ -26,8 +36,7 @@ class WatermarkBuffer : public Buffer {
   void onLengthChanged() override;
 
  private:
-  std::function<void()> below_low_;
-  std::function<void()> above_high_;
+  WatermarkCallbacks& callbacks_;
   uint32_t high_ = 0;
   uint32_t low_ = 0;
   bool above_high_called_ = false;

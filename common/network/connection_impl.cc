@@ -22,8 +22,8 @@ ConnectionImpl::ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
       socket_(std::move(socket)),
       transport_(std::move(transport)),
       id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
-      read_buffer_([this] { onReadBufferLow(); }, [this] { onReadBufferHigh(); }),
-      write_buffer_([this] { onWriteBufferLow(); }, [this] { onWriteBufferHigh(); }) {
+      read_buffer_(*this),
+      write_buffer_(*this) {
   transport_->setTransportSocketCallbacks(*this);
   connecting_ = !connected;
   // A client connection starts watching its socket once connect() was called.
@@ -228,6 +228,22 @@ void ConnectionImpl::onWriteReady() {
       closeSocket(ConnectionEvent::LocalClose);
       return;
     }
+  }
+}
+
+void ConnectionImpl::onAboveHighWatermark(buffer::WatermarkBuffer& buffer) {
+  if (&buffer == &read_buffer_) {
+    onReadBufferHigh();
+  } else {
+    onWriteBufferHigh();
+  }
+}
+
+void ConnectionImpl::onBelowLowWatermark(buffer::WatermarkBuffer& buffer) {
+  if (&buffer == &read_buffer_) {
+    onReadBufferLow();
+  } else {
+    onWriteBufferLow();
   }
 }
 

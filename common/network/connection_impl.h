@@ -12,7 +12,9 @@
 
 namespace remora::network {
 
-class ConnectionImpl : public virtual Connection, protected TransportSocketCallbacks {
+class ConnectionImpl : public virtual Connection,
+                       protected TransportSocketCallbacks,
+                       private buffer::WatermarkCallbacks {
  public:
   ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket, TransportSocketPtr transport,
                  bool connected);
@@ -66,6 +68,9 @@ class ConnectionImpl : public virtual Connection, protected TransportSocketCallb
   bool connecting_ = false;
 
  private:
+  // buffer::WatermarkCallbacks, for the read and the write buffer.
+  void onAboveHighWatermark(buffer::WatermarkBuffer& buffer) override;
+  void onBelowLowWatermark(buffer::WatermarkBuffer& buffer) override;
   void onReadBufferHigh();
   void onReadBufferLow();
   void onWriteBufferHigh();

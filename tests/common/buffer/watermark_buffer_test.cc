@@ -8,11 +8,21 @@
 namespace remora::buffer {
 namespace {
 
+// Counts the crossings of one buffer.
+class Crossings : public WatermarkCallbacks {
+ public:
+  void onAboveHighWatermark(WatermarkBuffer&) override { ++above; }
+  void onBelowLowWatermark(WatermarkBuffer&) override { ++below; }
+  int above = 0;
+  int below = 0;
+};
+
 class WatermarkBufferTest : public ::testing::Test {
  protected:
-  int above_ = 0;
-  int below_ = 0;
-  WatermarkBuffer buffer_{[this] { ++below_; }, [this] { ++above_; }};
+  Crossings crossings_;
+  int& above_ = crossings_.above;
+  int& below_ = crossings_.below;
+  WatermarkBuffer buffer_{crossings_};
 };
 
 TEST_F(WatermarkBufferTest, CallsAboveHighOnceWhenCrossingAndBelowLowAfterDrainingToHalf) {
@@ -31,7 +41,8 @@ TEST_F(WatermarkBufferTest, CallsAboveHighOnceWhenCrossingAndBelowLowAfterDraini
 }
 
 TEST_F(WatermarkBufferTest, MoveBetweenBuffersNotifiesBothSides) {
-  WatermarkBuffer other([] {}, [] {});
+  Crossings other_crossings;
+  WatermarkBuffer other(other_crossings);
   buffer_.setWatermarks(10);
   other.add(std::string(50, 'x'));
   buffer_.move(other);
