@@ -47,6 +47,14 @@ class ReadSink {
   virtual void onData(buffer::Buffer& data, bool end_stream) = 0;
 };
 
+// Told how many bytes a splicing connection moved (they never reach the read
+// sink; see Connection::startSplicing).
+class SpliceCallbacks {
+ public:
+  virtual ~SpliceCallbacks() = default;
+  virtual void onSpliced(uint64_t bytes) = 0;
+};
+
 // Facts about a connection that filters, stats and access logs read.
 struct ConnectionInfo {
   Address local_address;
@@ -103,6 +111,15 @@ class Connection : public event::DeferredDeletable {
   // Why a secure transport failed ("" if it did not).
   virtual std::string_view transportFailureReason() const = 0;
   virtual int fd() const = 0;
+
+  // From now on, bytes read from this connection go into `peer`'s socket
+  // through a kernel pipe (splice(2)) without entering user space, after
+  // whatever `peer` still has buffered. The read sink sees no more data, only
+  // the end of stream (an empty buffer with end_stream) once every byte is
+  // through; `callbacks` hears the counts. Reading stops while the pipe is
+  // full, so backpressure holds. Only between two connections whose
+  // transports can splice (raw TCP); false otherwise, and nothing changes.
+  virtual bool startSplicing(Connection& peer, SpliceCallbacks& callbacks) = 0;
 };
 
 class ClientConnection : public virtual Connection {

@@ -12,6 +12,8 @@ namespace remora::network {
 
 namespace {
 std::atomic<uint64_t> next_connection_id{1};
+// Bytes a splicing connection moves per readiness event before yielding.
+constexpr uint64_t kMaxSplicePerEvent = 1024 * 1024;
 // How long a FlushWrite close waits for the peer to take the bytes.
 constexpr std::chrono::milliseconds kDelayedCloseTimeout{1000};
 }  // namespace
@@ -42,6 +44,7 @@ void ConnectionImpl::watchSocket() {
 }
 
 ConnectionImpl::~ConnectionImpl() {
+  detachSplice();
   file_event_.reset();
   if (socket_.valid()) transport_->closeSocket(ConnectionEvent::LocalClose);
 }
@@ -101,6 +104,7 @@ void ConnectionImpl::close(ConnectionCloseType type) {
 void ConnectionImpl::closeSocket(ConnectionEvent event) {
   if (state_ == ConnectionState::Closed) return;
   state_ = ConnectionState::Closed;
+  detachSplice();
   if (delayed_close_timer_) delayed_close_timer_->disableTimer();
   file_event_.reset();
   transport_->closeSocket(event);
@@ -180,6 +184,10 @@ void ConnectionImpl::onFileEvent(uint32_t events) {
 
 void ConnectionImpl::onReadReady() {
   if (read_disable_count_ > 0 || state_ != ConnectionState::Open) return;
+  if (splice_) {
+    onSpliceReady();
+    return;
+  }
   if (!read_end_stream_) {
     IoResult result = transport_->doRead(read_buffer_);
     bytes_received_ += result.bytes_processed;
@@ -217,6 +225,11 @@ void ConnectionImpl::onWriteReady() {
     closeSocket(ConnectionEvent::RemoteClose);
     return;
   }
+  if (write_buffer_.length() == 0 && splice_source_ != nullptr && !write_end_stream_ &&
+      splice_source_->splice_->pipe.pending() > 0) {
+    // Buffered bytes are out: the splicing connection may move its pipe in.
+    splice_source_->file_event_->activate(event::FileReady::kRead);
+  }
   if (write_buffer_.length() == 0 && transport_->canFlushClose()) {
     if (write_end_stream_) write_end_stream_flushed_ = true;
     if (state_ == ConnectionState::Closing) {
@@ -244,6 +257,89 @@ void ConnectionImpl::onBelowLowWatermark(buffer::WatermarkBuffer& buffer) {
     onReadBufferLow();
   } else {
     onWriteBufferLow();
+  }
+}
+
+bool ConnectionImpl::startSplicing(Connection& peer, SpliceCallbacks& callbacks) {
+  auto* target = dynamic_cast<ConnectionImpl*>(&peer);
+  if (target == nullptr || target == this || splice_ || target->splice_source_ != nullptr ||
+      state_ != ConnectionState::Open || target->state_ != ConnectionState::Open ||
+      connecting_ || target->connecting_ || !transport_->canSplice() ||
+      !target->transport_->canSplice() || read_buffer_.length() > 0 || read_end_stream_ ||
+      target->write_end_stream_) {
+    return false;
+  }
+  auto pipe = SplicePipe::create();
+  if (!pipe) {
+    REMORA_LOG(debug, logging::Component::Connection, "[C{}] no splice: {}", id_,
+               pipe.error().message);
+    return false;
+  }
+  splice_ = std::make_unique<Splice>(Splice{target, &callbacks, std::move(*pipe)});
+  target->splice_source_ = this;
+  if (file_event_) file_event_->activate(event::FileReady::kRead);
+  return true;
+}
+
+void ConnectionImpl::detachSplice() {
+  if (splice_) {
+    splice_->peer->splice_source_ = nullptr;
+    splice_.reset();
+  }
+  if (splice_source_ != nullptr) {
+    // Bytes still in the source's pipe can no longer go anywhere.
+    splice_source_->splice_.reset();
+    splice_source_ = nullptr;
+  }
+}
+
+void ConnectionImpl::onSpliceReady() {
+  ConnectionImpl& peer = *splice_->peer;
+  SplicePipe& pipe = splice_->pipe;
+  uint64_t moved = 0;
+  bool progress = true;
+  while (progress && moved < kMaxSplicePerEvent) {
+    progress = false;
+    // Out first, and only once the peer's own buffered bytes have gone.
+    if (pipe.pending() > 0 && peer.write_buffer_.length() == 0) {
+      buffer::IoCallResult out = pipe.drain(peer.socket_.fd());
+      if (out.err != 0 && !out.wouldBlock()) {
+        peer.closeSocket(ConnectionEvent::RemoteClose);
+        return;
+      }
+      peer.bytes_sent_ += static_cast<uint64_t>(out.bytes);
+      progress = out.bytes > 0;
+    }
+    if (read_end_stream_ || pipe.full()) continue;
+    buffer::IoCallResult in = pipe.fill(socket_.fd());
+    if (in.err != 0) {
+      if (!in.wouldBlock()) {
+        closeSocket(ConnectionEvent::RemoteClose);
+        return;
+      }
+      continue;  // the socket is empty, or the pipe has no free slot
+    }
+    if (in.bytes == 0) {
+      read_end_stream_ = true;
+      continue;
+    }
+    bytes_received_ += static_cast<uint64_t>(in.bytes);
+    moved += static_cast<uint64_t>(in.bytes);
+    progress = true;
+  }
+  if (moved > 0) splice_->callbacks->onSpliced(moved);
+  if (state_ != ConnectionState::Open || !splice_) return;
+  if (moved >= kMaxSplicePerEvent) {
+    // Yielding with bytes possibly left in the socket: no edge will say so.
+    file_event_->activate(event::FileReady::kRead);
+    return;
+  }
+  // The end of stream goes to the sink only behind the last spliced byte.
+  if (read_end_stream_ && splice_->pipe.pending() == 0) {
+    deliverReadData();
+    if (state_ != ConnectionState::Open) return;
+    bool write_done = write_end_stream_ && write_buffer_.length() == 0;
+    if (!half_close_ || write_done) closeSocket(ConnectionEvent::RemoteClose);
   }
 }
 

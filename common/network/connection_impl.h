@@ -4,11 +4,13 @@
 // (client) connections. Edge-triggered: the fd is registered for reads and
 // writes once; pausing and resuming are bookkeeping, not epoll changes.
 
+#include <memory>
 #include <vector>
 
 #include "common/buffer/watermark_buffer.h"
 #include "common/network/connection.h"
 #include "common/network/socket.h"
+#include "common/network/splice_pipe.h"
 
 namespace remora::network {
 
@@ -44,6 +46,7 @@ class ConnectionImpl : public virtual Connection,
   uint64_t bytesSent() const override { return bytes_sent_; }
   std::string_view transportFailureReason() const override { return transport_->failureReason(); }
   int fd() const override { return socket_.fd(); }
+  bool startSplicing(Connection& peer, SpliceCallbacks& callbacks) override;
 
  protected:
   // TransportSocketCallbacks (fd() is shared with Connection)
@@ -76,6 +79,16 @@ class ConnectionImpl : public virtual Connection,
   void onWriteBufferHigh();
   void onWriteBufferLow();
   void deliverReadData();
+  // The read side of a splicing connection: socket -> pipe -> peer's socket.
+  void onSpliceReady();
+  void detachSplice();
+
+  // While this connection splices into `peer` (see startSplicing()).
+  struct Splice {
+    ConnectionImpl* peer;
+    SpliceCallbacks* callbacks;
+    SplicePipe pipe;
+  };
 
   const uint64_t id_;
   ConnectionInfo info_;
@@ -84,6 +97,8 @@ class ConnectionImpl : public virtual Connection,
   std::vector<ConnectionCallbacks*> callbacks_;
   ReadSink* sink_ = nullptr;
   event::TimerPtr delayed_close_timer_;
+  std::unique_ptr<Splice> splice_;
+  ConnectionImpl* splice_source_ = nullptr;  // a connection splicing into this one
   ConnectionState state_ = ConnectionState::Open;
   uint32_t buffer_limit_ = 0;
   uint32_t read_disable_count_ = 0;

@@ -18,6 +18,7 @@ class RawTransportSocket : public TransportSocket {
   IoResult doRead(buffer::Buffer& buffer) override;
   IoResult doWrite(buffer::Buffer& buffer, bool end_stream) override;
   void onConnected() override;
+  bool canSplice() const override { return true; }
   const PeerSecurityInfo* peerSecurity() const override { return nullptr; }
 
  private:

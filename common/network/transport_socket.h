@@ -78,6 +78,9 @@ class TransportSocket {
   // read from the peer (a TLS handshake waiting for the peer's flight); the
   // connection then stops watching for write readiness instead of spinning.
   virtual bool writeBlockedOnRead() const { return false; }
+  // True when the bytes on the fd are the connection's bytes as they are
+  // (no framing or encryption), so they may be spliced between sockets.
+  virtual bool canSplice() const { return false; }
   // Non-null once a secure transport has completed its handshake.
   virtual const PeerSecurityInfo* peerSecurity() const = 0;
 };

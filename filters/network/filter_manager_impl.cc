@@ -52,6 +52,14 @@ void FilterManagerImpl::iterate(size_t start, buffer::Buffer* data, bool end_str
   }
 }
 
+bool FilterManagerImpl::earlierFiltersIgnoreData(const ReadFilter& self) const {
+  for (const auto& filter : filters_) {
+    if (filter.get() == &self) return true;
+    if (filter->inspectsData()) return false;
+  }
+  return false;  // `self` is not in this chain
+}
+
 void FilterManagerImpl::onConnectionClosed() {
   for (auto& f : filters_) f->onConnectionClosed();
 }

@@ -38,6 +38,7 @@ class FilterManagerImpl : public FilterManager,
   void continueReading() override;
   upstream::ClusterManager& clusterManager() override { return cluster_manager_; }
   StreamInfo& streamInfo() override { return stream_info_; }
+  bool earlierFiltersIgnoreData(const ReadFilter& self) const override;
 
  private:
   void iterate(size_t start, buffer::Buffer* data, bool end_stream);

@@ -29,6 +29,9 @@ class ReadFilterCallbacks {
   // The worker's view of upstream clusters.
   virtual upstream::ClusterManager& clusterManager() = 0;
   virtual StreamInfo& streamInfo() = 0;
+  // True when no filter before `self` looks at the bytes, so `self` may let
+  // them bypass the chain (tcp_proxy's splice).
+  virtual bool earlierFiltersIgnoreData(const class ReadFilter& self) const = 0;
 };
 
 class ReadFilter {
@@ -42,6 +45,9 @@ class ReadFilter {
   virtual FilterStatus onData(buffer::Buffer& data, bool end_stream) = 0;
   // The downstream connection closed; last call before destruction.
   virtual void onConnectionClosed() {}
+  // False for a filter whose onData() only passes the bytes on; a later
+  // filter may then splice them past it. Filters look at data by default.
+  virtual bool inspectsData() const { return true; }
 };
 using ReadFilterPtr = std::unique_ptr<ReadFilter>;
 

@@ -17,6 +17,10 @@ FilterStatus RbacNetworkFilter::onData(buffer::Buffer& data, bool) {
   return FilterStatus::StopIteration;
 }
 
+bool RbacNetworkFilter::inspectsData() const {
+  return config_->config.enforcement_type == EnforcementType::Continuous;
+}
+
 bool RbacNetworkFilter::allow() {
   ConnectionAttributes attributes(callbacks_->connection());
   CheckResult result = check(config_->config, *config_->stats, attributes);

@@ -26,6 +26,8 @@ class RbacNetworkFilter : public ReadFilter {
   void initializeReadFilterCallbacks(ReadFilterCallbacks& callbacks) override { callbacks_ = &callbacks; }
   FilterStatus onNewConnection() override;
   FilterStatus onData(buffer::Buffer& data, bool end_stream) override;
+  // Only CONTINUOUS enforcement re-checks on data; ONE_TIME_ON_FIRST_BYTE decided at the start.
+  bool inspectsData() const override;
 
  private:
   std::shared_ptr<const RbacNetworkConfig> config_;

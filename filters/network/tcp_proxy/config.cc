@@ -15,7 +15,8 @@ TcpProxyStats::TcpProxyStats(stats::Scope scope)
           scope.counter("downstream_flow_control_resumed_reading_total")),
       idle_timeout(scope.counter("idle_timeout")),
       upstream_flush_total(scope.counter("upstream_flush_total")),
-      max_connect_attempts_exceeded(scope.counter("max_connect_attempts_exceeded")) {}
+      max_connect_attempts_exceeded(scope.counter("max_connect_attempts_exceeded")),
+      splice_total(scope.counter("splice_total")) {}
 
 const std::string& TcpProxyConfig::pickCluster(uint64_t draw) const {
   for (const auto& c : clusters) {

@@ -28,6 +28,7 @@ struct TcpProxyStats {
   stats::Counter& idle_timeout;
   stats::Counter& upstream_flush_total;
   stats::Counter& max_connect_attempts_exceeded;
+  stats::Counter& splice_total;  // directions switched to splice(2)
 };
 
 struct WeightedCluster {

@@ -72,11 +72,13 @@ void TcpProxyFilter::connectUpstream() {
 }
 
 FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
-  config_->stats->downstream_cx_rx_bytes_total.inc(data.length());
-  callbacks_->streamInfo().bytes_received += data.length();
+  countDownstreamBytes(data.length());
   if (upstream_ && upstream_connected_) {
+    bool bulk = data.length() >= kSpliceThreshold && !end_stream;
     upstream_->connection().write(data, end_stream);
-    resetIdleTimer();
+    if (bulk && callbacks_->earlierFiltersIgnoreData(*this)) {
+      trySplice(callbacks_->connection(), upstream_->connection(), *this);
+    }
   } else {
     data.drain(data.length());
   }
@@ -84,10 +86,29 @@ FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
 }
 
 void TcpProxyFilter::onUpstreamData(buffer::Buffer& data, bool end_stream) {
-  config_->stats->downstream_cx_tx_bytes_total.inc(data.length());
-  callbacks_->streamInfo().bytes_sent += data.length();
+  countUpstreamBytes(data.length());
+  bool bulk = data.length() >= kSpliceThreshold && !end_stream;
   callbacks_->connection().write(data, end_stream);
+  if (bulk) trySplice(upstream_->connection(), callbacks_->connection(), upstream_callbacks_);
+}
+
+void TcpProxyFilter::onSpliced(uint64_t bytes) { countDownstreamBytes(bytes); }
+
+void TcpProxyFilter::countDownstreamBytes(uint64_t bytes) {
+  config_->stats->downstream_cx_rx_bytes_total.inc(bytes);
+  callbacks_->streamInfo().bytes_received += bytes;
   resetIdleTimer();
+}
+
+void TcpProxyFilter::countUpstreamBytes(uint64_t bytes) {
+  config_->stats->downstream_cx_tx_bytes_total.inc(bytes);
+  callbacks_->streamInfo().bytes_sent += bytes;
+  resetIdleTimer();
+}
+
+void TcpProxyFilter::trySplice(network::Connection& from, network::Connection& to,
+                               network::SpliceCallbacks& cb) {
+  if (from.startSplicing(to, cb)) config_->stats->splice_total.inc();
 }
 
 void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {

@@ -14,7 +14,9 @@
 
 namespace remora::filters::tcp_proxy {
 
-class TcpProxyFilter : public ReadFilter, public network::ConnectionCallbacks {
+class TcpProxyFilter : public ReadFilter,
+                       public network::ConnectionCallbacks,
+                       public network::SpliceCallbacks {
  public:
   explicit TcpProxyFilter(TcpProxyConfigConstSharedPtr config);
   ~TcpProxyFilter() override;
@@ -29,9 +31,18 @@ class TcpProxyFilter : public ReadFilter, public network::ConnectionCallbacks {
   void onAboveWriteBufferHighWatermark() override;
   void onBelowWriteBufferLowWatermark() override;
 
+  // network::SpliceCallbacks: downstream bytes spliced to the upstream.
+  void onSpliced(uint64_t bytes) override;
+
+  // One read of at least this many bytes marks a bulk transfer: that
+  // direction switches to splice(2) between two raw sockets.
+  static constexpr size_t kSpliceThreshold = 32 * 1024;
+
  private:
   // Callbacks and read sink of the upstream connection.
-  class UpstreamCallbacks : public network::ConnectionCallbacks, public network::ReadSink {
+  class UpstreamCallbacks : public network::ConnectionCallbacks,
+                            public network::ReadSink,
+                            public network::SpliceCallbacks {
    public:
     explicit UpstreamCallbacks(TcpProxyFilter& parent) : parent_(parent) {}
     void onEvent(network::ConnectionEvent event) override { parent_.onUpstreamEvent(event); }
@@ -40,6 +51,7 @@ class TcpProxyFilter : public ReadFilter, public network::ConnectionCallbacks {
     void onData(buffer::Buffer& data, bool end_stream) override {
       parent_.onUpstreamData(data, end_stream);
     }
+    void onSpliced(uint64_t bytes) override { parent_.countUpstreamBytes(bytes); }
 
    private:
     TcpProxyFilter& parent_;
@@ -48,6 +60,10 @@ class TcpProxyFilter : public ReadFilter, public network::ConnectionCallbacks {
   void connectUpstream();
   void onUpstreamEvent(network::ConnectionEvent event);
   void onUpstreamData(buffer::Buffer& data, bool end_stream);
+  void countDownstreamBytes(uint64_t bytes);
+  void countUpstreamBytes(uint64_t bytes);
+  // Moves `from`'s further bytes to `to` with splice(2), if both can.
+  void trySplice(network::Connection& from, network::Connection& to, network::SpliceCallbacks& cb);
   void onConnectFailure(bool timeout);
   void pauseDownstream(bool pause);
   void releaseUpstream(network::ConnectionCloseType close_type);

@@ -190,6 +190,37 @@ TEST_F(TcpProxyIntegrationTest, SlowReaderKeepsProxyMemoryBounded) {
   bool closed = false;
   std::string all = client.receiveUntilClose(&closed, std::chrono::seconds(60));
   EXPECT_EQ(all.size(), kBlast);
+  // Reads that resume on a full socket are bulk: that direction was spliced.
+  EXPECT_GE(stat("tcp.front.splice_total"), 1);
+}
+
+// Backpressure first (nobody reads the echo for a while), so the proxy's
+// reads are large and both directions switch to splice(2); every byte must
+// still arrive in order, the counters must see them, and the client's FIN
+// must travel behind the last spliced byte.
+TEST_F(TcpProxyIntegrationTest, SplicedTransferArrivesIntactAndEndsWithHalfClose) {
+  TestUpstream upstream(TestUpstream::Mode::Echo);
+  uint16_t port = freePort();
+  startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
+             "  clusters:\n" + staticCluster("echo", {upstream.port()}));
+  TcpClient client;
+  ASSERT_TRUE(client.connect("127.0.0.1", port));
+  std::string payload = randomBytes(8 << 20);
+  std::string echoed;
+  bool closed = false;
+  std::thread reader([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    echoed = client.receiveUntilClose(&closed, std::chrono::seconds(60));
+  });
+  ASSERT_TRUE(client.sendAll(payload, std::chrono::seconds(60)));
+  client.shutdownWrite();
+  reader.join();
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(echoed.size(), payload.size());
+  EXPECT_TRUE(echoed == payload);
+  EXPECT_GE(stat("tcp.front.splice_total"), 1);
+  EXPECT_TRUE(waitForStat("tcp.front.downstream_cx_rx_bytes_total", static_cast<int64_t>(payload.size())));
+  EXPECT_TRUE(waitForStat("tcp.front.downstream_cx_tx_bytes_total", static_cast<int64_t>(payload.size())));
 }
 
 TEST_F(TcpProxyIntegrationTest, SigtermLetsAnInFlightTransferFinishThenExitsZero) {
