@@ -16,9 +16,10 @@
 #   BUILD_DIR=build/rel DURATION=5 bench/kv/device_vs_fio.sh
 #
 # Env: BUILD_DIR (build), DURATION seconds (5), FIO_SIZE (1G), RECORDS for
-# kv_storage_bench (1000000), KEYS (1000000), CONCURRENCY (32), THREADS (2)
-# for remora-kv-bench, TMPDIR parent of the temp dir (/tmp),
-# MODE=storage|server to force one remora path.
+# kv_storage_bench (1000000), WRITERS (1) threads writing in kv_storage_bench,
+# READS (50000) random device reads it times after a restart, KEYS (1000000),
+# CONCURRENCY (32), THREADS (2) for remora-kv-bench, TMPDIR parent of the
+# temp dir (/tmp), MODE=storage|server to force one remora path.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +27,8 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 DURATION=${DURATION:-5}
 FIO_SIZE=${FIO_SIZE:-1G}
 RECORDS=${RECORDS:-1000000}
+WRITERS=${WRITERS:-1}
+READS=${READS:-50000}
 KEYS=${KEYS:-1000000}
 CONCURRENCY=${CONCURRENCY:-32}
 THREADS=${THREADS:-2}
@@ -99,11 +102,13 @@ echo "fio: $FIO_MBS MB/s" >&2
 
 # 2. remora
 if [[ $MODE == storage ]]; then
-  echo "== kv_storage_bench: $RECORDS x 1 KiB records, buffered (flush + fdatasync at the end)" >&2
-  out=$(run_bounded "$STORAGE_BENCH" --records "$RECORDS" --dir "$WORK")
+  echo "== kv_storage_bench: $RECORDS x 1 KiB records, $WRITERS writer thread(s), buffered (flush + fdatasync at the end)" >&2
+  out=$(run_bounded "$STORAGE_BENCH" --records "$RECORDS" --dir "$WORK" --threads "$WRITERS" \
+    --reads "$READS")
   echo "$out" >&2
   REMORA_MBS=$(echo "$out" | awk '/^device write:/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "MB/s") { print $i; exit } }')
-  REMORA_LABEL="device engine (kv_storage_bench), 1 KiB records"
+  REMORA_LABEL="device engine (kv_storage_bench), 1 KiB records, $WRITERS writer thread(s)"
+  READ_LINE=$(echo "$out" | grep '^device read:' || true)
 else
   port=$(free_port)
   dev_mb=$((KEYS * 1300 * 2 / 1048576 + 256))
@@ -149,6 +154,7 @@ fi
 echo
 printf "%-12s %10s MB/s\n" fio "$FIO_MBS" remora "$REMORA_MBS"
 echo "  remora: $REMORA_LABEL"
+[[ -n ${READ_LINE:-} ]] && echo "  $READ_LINE"
 awk -v r="$REMORA_MBS" -v f="$FIO_MBS" 'BEGIN {
   ratio = f > 0 ? r / f : 0
   printf "ratio remora/fio: %.2f (goal >= 0.80: %s)\n", ratio, (ratio >= 0.8) ? "met" : "not met"

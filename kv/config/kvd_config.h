@@ -6,7 +6,9 @@
 // nsup-period and a storage-engine stanza); docs/kv.md is the reference.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kv/storage/storage_config.h"
@@ -26,6 +28,24 @@ struct NamespaceConfig {
   storage::StorageConfig storage;   // storage.namespace_name == name
 };
 
+// A static ownership split (a Remora extension until clustering manages
+// membership): every node of the cluster with its service address and the
+// partitions it masters, the same list in every node's config. A node finds
+// itself by service.node-id; a request for another node's partition is
+// proxied to that node (docs/kv.md, "Static clusters").
+struct ClusterNodeConfig {
+  std::string node_id;  // upper-case hex, as the node reports it
+  std::string host;     // IP address of its service port
+  uint16_t port = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> partitions;  // inclusive ranges, as written
+};
+
+struct StaticClusterConfig {
+  std::vector<ClusterNodeConfig> nodes;  // at most 255
+  std::vector<uint8_t> owner;  // per partition (4096): index into nodes; set by the loader
+  uint32_t self = 0;           // index of this node in nodes; set by the loader
+};
+
 struct KvdConfig {
   EndpointConfig service{"any", 3000};
   EndpointConfig fabric{"any", 3001};
@@ -37,6 +57,7 @@ struct KvdConfig {
   uint64_t max_message_size = 8u << 20;  // largest accepted request body
   uint32_t connection_buffer_limit = 1u << 20;  // per-connection output bound (bytes)
   std::vector<NamespaceConfig> namespaces;
+  std::optional<StaticClusterConfig> static_cluster;  // absent: one node owning everything
 
   const NamespaceConfig* findNamespace(const std::string& name) const {
     for (const auto& ns : namespaces) {

@@ -1,5 +1,6 @@
 #include "kv/config/kvd_config_loader.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <set>
@@ -51,8 +52,8 @@ std::optional<uint32_t> readSeconds(MapReader& r, std::string_view key, ErrorLis
   return static_cast<uint32_t>(value * mult);
 }
 
-void readEndpoint(MapReader& parent, std::string_view key, EndpointConfig& out,
-                  ErrorList& errors, KvdConfig* service_extras) {
+void readEndpoint(MapReader& parent, std::string_view key, EndpointConfig& out, ErrorList& errors,
+                  KvdConfig* service_extras) {
   auto node = parent.child(key);
   if (!node) return;
   MapReader r(*node, errors);
@@ -150,6 +151,133 @@ void readNamespace(const YamlNode& node, NamespaceConfig& ns, ErrorList& errors)
   r.finish();
 }
 
+constexpr uint32_t kPartitions = 4096;
+
+// "0-2047,3000-3100" or "17": inclusive ranges of partition ids.
+bool parseRanges(const std::string& text, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string part = text.substr(pos, comma - pos);
+    const size_t dash = part.find('-');
+    auto number = [](const std::string& s, uint32_t& v) {
+      if (s.empty() || s.size() > 4 || s.find_first_not_of("0123456789") != std::string::npos) {
+        return false;
+      }
+      v = static_cast<uint32_t>(std::stoul(s));
+      return v < kPartitions;
+    };
+    uint32_t lo = 0, hi = 0;
+    if (!number(part.substr(0, dash), lo) ||
+        !number(dash == std::string::npos ? part : part.substr(dash + 1), hi) || hi < lo) {
+      return false;
+    }
+    out.emplace_back(lo, hi);
+    pos = comma + 1;
+  }
+  return !out.empty();
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void readStaticCluster(const YamlNode& node, KvdConfig& config, ErrorList& errors) {
+  MapReader r(node, errors);
+  if (!r.valid()) return;
+  StaticClusterConfig cluster;
+  std::set<std::string> ids;
+  bool explicit_ranges = false;
+  for (const auto& n : r.sequence("nodes", true)) {
+    MapReader nr(n, errors);
+    if (!nr.valid()) continue;
+    ClusterNodeConfig c;
+    if (auto id = nr.string("node-id", true)) {
+      c.node_id = upper(*id);
+      if (id->empty() || id->size() > 16 ||
+          id->find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+        nr.child("node-id")->error(errors, "expected 1 to 16 hexadecimal digits");
+      } else if (!ids.insert(c.node_id).second) {
+        nr.child("node-id")->error(errors, "duplicate node-id " + c.node_id);
+      }
+    }
+    if (auto a = nr.string("address", true)) {
+      const size_t colon = a->rfind(':');
+      const std::string port = colon == std::string::npos ? "" : a->substr(colon + 1);
+      const bool ok = colon != std::string::npos && colon > 0 && !port.empty() &&
+                      port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string::npos &&
+                      std::stoul(port) >= 1 && std::stoul(port) <= 65535;
+      if (!ok) {
+        nr.child("address")->error(errors, "expected IP:port of the node's service port");
+      } else {
+        c.host = a->substr(0, colon);
+        if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
+          c.host = c.host.substr(1, c.host.size() - 2);
+        }
+        c.port = static_cast<uint16_t>(std::stoul(port));
+      }
+    }
+    if (auto p = nr.string("partitions")) {
+      explicit_ranges = true;
+      if (!parseRanges(*p, c.partitions)) {
+        nr.child("partitions")->error(errors, "expected ranges of partition ids like 0-2047,4000");
+      }
+    }
+    nr.finish();
+    cluster.nodes.push_back(std::move(c));
+  }
+  r.finish();
+  if (cluster.nodes.empty() || cluster.nodes.size() > 255) {
+    node.error(errors, "static-cluster needs 1 to 255 nodes");
+    return;
+  }
+  const size_t n = cluster.nodes.size();
+  cluster.owner.assign(kPartitions, 0xFF);
+  for (uint32_t i = 0; i < n; ++i) {
+    const auto& ranges = cluster.nodes[i].partitions;
+    if (!explicit_ranges) {
+      // Even contiguous split in list order.
+      for (uint32_t p = static_cast<uint32_t>(i * kPartitions / n); p < (i + 1) * kPartitions / n;
+           ++p) {
+        cluster.owner[p] = static_cast<uint8_t>(i);
+      }
+      continue;
+    }
+    for (const auto& [lo, hi] : ranges) {
+      for (uint32_t p = lo; p <= hi; ++p) {
+        if (cluster.owner[p] != 0xFF) {
+          node.error(errors, "partition " + std::to_string(p) + " is given to two nodes");
+          return;
+        }
+        cluster.owner[p] = static_cast<uint8_t>(i);
+      }
+    }
+  }
+  for (uint32_t p = 0; p < kPartitions; ++p) {
+    if (cluster.owner[p] == 0xFF) {
+      node.error(errors,
+                 "partition " + std::to_string(p) +
+                     " has no owner (give every node partitions, or none for an even split)");
+      return;
+    }
+  }
+  const std::string self = upper(config.node_id);
+  bool found = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (cluster.nodes[i].node_id == self) {
+      cluster.self = i;
+      found = true;
+    }
+  }
+  if (!found) {
+    node.error(errors, "service.node-id must be set to one of the static-cluster nodes");
+    return;
+  }
+  config.static_cluster = std::move(cluster);
+}
+
 Result<KvdConfig> build(const std::optional<YamlNode>& doc, ErrorList& errors) {
   KvdConfig config;
   if (doc) {
@@ -166,6 +294,7 @@ Result<KvdConfig> build(const std::optional<YamlNode>& doc, ErrorList& errors) {
         if (!seen.insert(ns.name).second) n.error(errors, "duplicate namespace " + ns.name);
         config.namespaces.push_back(std::move(ns));
       }
+      if (auto c = r.child("static-cluster")) readStaticCluster(*c, config, errors);
       if (config.namespaces.size() > 32) {
         r.node().error(errors, "at most 32 namespaces");
       }

@@ -47,7 +47,9 @@ IndexEntry* PartitionTable::find(const storage::Digest& digest) {
 }
 
 uint32_t PartitionTable::allocateEntry() {
-  if (!free_entries_.empty()) {
+  // count_ < next_unused_ says whether a freed entry exists without touching
+  // free_entries_ (another cache line).
+  if (count_ < next_unused_ && !free_entries_.empty()) {
     const uint32_t index = free_entries_.back();
     free_entries_.pop_back();
     return index;
@@ -91,18 +93,27 @@ IndexEntry* PartitionTable::findOrInsert(const storage::Digest& digest, bool& cr
 }
 
 void PartitionTable::grow() {
-  std::vector<uint32_t> old = std::move(slots_);
-  slots_.assign(old.empty() ? kInitialSlots : old.size() + old.size() / 2, 0);
+  // Rebuilt from the entries in allocation order, not from the old slots:
+  // the digests are then read sequentially through the chunks instead of
+  // one cache miss per slot, which made growth the index's main cost.
+  const size_t capacity = slots_.empty() ? kInitialSlots : slots_.size() + slots_.size() / 2;
+  std::vector<bool> freed;
+  if (!free_entries_.empty()) {
+    freed.assign(next_unused_, false);
+    for (uint32_t index : free_entries_) freed[index] = true;
+  }
+  slots_.assign(capacity, 0);
   slots_.shrink_to_fit();
-  for (uint32_t slot : old) {
-    if (slot == 0) {
+  for (uint32_t index = 0; index < next_unused_; ++index) {
+    if (!freed.empty() && freed[index]) {
       continue;
     }
-    size_t pos = homeOf(hashOf(entryAt((slot & kIndexMask) - 1).digest()));
+    const uint64_t hash = hashOf(entryAt(index).digest());
+    size_t pos = homeOf(hash);
     while (slots_[pos] != 0) {
       pos = next(pos);
     }
-    slots_[pos] = slot;
+    slots_[pos] = (tagOf(hash) << 24) | (index + 1);
   }
 }
 

@@ -18,7 +18,9 @@
 
 namespace remora::kv::index {
 
-class PartitionTable {
+// Cache-line aligned, with the fields every insert touches in the first line:
+// with 4096 partitions a table's header is usually a cache miss.
+class alignas(64) PartitionTable {
  public:
   // One arena chunk; small so the tail waste of 4096 partitions stays low.
   static constexpr uint32_t kChunkEntries = 16;
@@ -45,6 +47,12 @@ class PartitionTable {
   void forEach(const std::function<void(IndexEntry&)>& visit);
 
   uint32_t size() const { return count_; }
+  // True when the next insert of a new digest may allocate (grow the slots
+  // or take a chunk), i.e. when memoryBytes() may change.
+  bool mayAllocateOnInsert() const {
+    return (static_cast<uint64_t>(count_) + 1) * 5 > static_cast<uint64_t>(slots_.size()) * 4 ||
+           (count_ == next_unused_ && next_unused_ % kChunkEntries == 0);
+  }
   // Heap bytes held (slots and bookkeeping, plus a private arena's slabs;
   // a shared arena is counted by its owner), including an estimate of the
   // allocator's per-block overhead, so the 64 B/record budget is honest.
@@ -65,13 +73,15 @@ class PartitionTable {
   void grow();
   uint32_t allocateEntry();
 
+  // Hot: read or written by every lookup and insert.
   std::vector<uint32_t> slots_;
-  EntryArena* arena_;
-  std::unique_ptr<EntryArena> own_arena_;
   std::vector<IndexEntry*> chunks_;
-  std::vector<uint32_t> free_entries_;
+  EntryArena* arena_;
   uint32_t count_ = 0;
   uint32_t next_unused_ = 0;  // entries [0, next_unused_) were handed out at least once
+  // Cold.
+  std::vector<uint32_t> free_entries_;  // count_ == next_unused_ - free_entries_.size()
+  std::unique_ptr<EntryArena> own_arena_;
 };
 
 }  // namespace remora::kv::index

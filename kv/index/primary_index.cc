@@ -22,11 +22,13 @@ void PrimaryIndex::account(uint64_t before, uint64_t after) {
 IndexEntry* PrimaryIndex::findOrInsert(uint32_t partition, const storage::Digest& digest,
                                        bool& created) {
   PartitionTable& table = tables_[partition];
-  const uint64_t before = table.memoryBytes();
+  // memoryBytes() reads cold fields: only when the insert may allocate.
+  const bool may_allocate = table.mayAllocateOnInsert();
+  const uint64_t before = may_allocate ? table.memoryBytes() : 0;
   IndexEntry* entry = table.findOrInsert(digest, created);
   if (created) {
     count_.fetch_add(1, std::memory_order_relaxed);
-    account(before, table.memoryBytes());
+    if (may_allocate) account(before, table.memoryBytes());
   }
   return entry;
 }

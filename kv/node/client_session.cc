@@ -10,12 +10,13 @@ using network::ConnectionEvent;
 
 ClientSession::ClientSession(network::ConnectionPtr connection, RequestHandler& handler,
                              NodeStats& stats, const SessionLimits& limits,
-                             std::function<void(ClientSession&)> on_closed)
+                             std::function<void(ClientSession&)> on_closed, ProxyPool* proxy)
     : connection_(std::move(connection)),
       handler_(handler),
       stats_(stats),
       limits_(limits),
-      on_closed_(std::move(on_closed)) {
+      on_closed_(std::move(on_closed)),
+      proxy_(proxy) {
   stats_.client_connections.inc();
   stats_.client_connections_opened.inc();
   connection_->addConnectionCallbacks(*this);
@@ -58,7 +59,7 @@ void ClientSession::send(const std::string& bytes) {
 }
 
 void ClientSession::process() {
-  while (!closed_ && !output_blocked_ && !job_) {
+  while (!closed_ && !output_blocked_ && !job_ && !forwarding_) {
     uint8_t header_bytes[protocol::kProtoHeaderSize];
     if (!pending_.copyOut(0, sizeof(header_bytes), header_bytes)) break;
     auto header = protocol::decodeProtoHeader(header_bytes, limits_.max_message_size);
@@ -81,7 +82,8 @@ void ClientSession::process() {
     pending_.copyOut(protocol::kProtoHeaderSize, header->size, body.data());
     pending_.drain(protocol::kProtoHeaderSize + header->size);
 
-    HandleResult result = handler_.handle(header->type, std::move(body));
+    HandleResult result = handler_.handle(header->type, std::move(body), proxied_);
+    if (result.mark_proxied) proxied_ = true;
     send(result.reply);
     if (result.close) {
       pending_.drain(pending_.length());
@@ -92,8 +94,9 @@ void ClientSession::process() {
       job_ = std::move(result.job);
       runJob();
     }
+    if (result.forward) startForward(std::move(*result.forward));
   }
-  if (closed_ || job_ || output_blocked_) return;
+  if (closed_ || job_ || forwarding_ || output_blocked_) return;
   if ((peer_done_ || close_when_idle_) && pending_.length() < protocol::kProtoHeaderSize) {
     // Nothing more can arrive (or we are draining) and no request is half
     // read: finish once the replies are out.
@@ -103,6 +106,21 @@ void ClientSession::process() {
     stats_.proto_errors.inc();
     connection_->close(ConnectionCloseType::FlushWrite);
   }
+}
+
+void ClientSession::startForward(ForwardRequest forward) {
+  if (proxy_ == nullptr) {
+    send(errorReplyFrame(protocol::ResultCode::kUnavailable));
+    return;
+  }
+  forwarding_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  proxy_->forward(forward.owner, std::move(forward.frame), [this, alive](std::string reply) {
+    if (alive.expired()) return;
+    forwarding_ = false;
+    send(reply);
+    process();
+  });
 }
 
 void ClientSession::runJob() {

@@ -3,12 +3,12 @@
 // One client connection on a worker: frames requests out of the byte
 // stream, hands each to the RequestHandler and writes the replies in request
 // order (so pipelined requests are answered in order). Multi-frame replies
-// are produced as the client reads them: while the connection's output is
-// above its buffer limit, neither new requests are read nor job frames
-// produced, so a client that stops reading costs at most about the limit
-// plus one reply. Framing errors (bad version or type, a size above the
-// configured maximum) are counted and close the connection after the
-// replies already queued. Lives and dies on its worker's thread.
+// are produced as the client reads them; a request relayed to another node
+// (ProxyPool) holds back the ones behind it until its reply is sent: while the connection's output
+// is above its buffer limit, neither new requests are read nor job frames produced, so a client
+// that stops reading costs at most about the limit plus one reply. Framing errors (bad version or
+// type, a size above the configured maximum) are counted and close the connection after the replies
+// already queued. Lives and dies on its worker's thread.
 
 #include <cstdint>
 #include <functional>
@@ -18,6 +18,7 @@
 #include "common/event/dispatcher.h"
 #include "common/network/connection.h"
 #include "kv/node/node_stats.h"
+#include "kv/node/proxy_pool.h"
 #include "kv/node/request_handler.h"
 
 namespace remora::kv::node {
@@ -36,8 +37,11 @@ class ClientSession : public event::DeferredDeletable,
  public:
   // `on_closed` runs once, on the worker thread, when the connection closes;
   // the owner then hands the session to deferredDelete().
+  // `proxy` relays requests for partitions other nodes master (null on a
+  // node that is not part of a static cluster).
   ClientSession(network::ConnectionPtr connection, RequestHandler& handler, NodeStats& stats,
-                const SessionLimits& limits, std::function<void(ClientSession&)> on_closed);
+                const SessionLimits& limits, std::function<void(ClientSession&)> on_closed,
+                ProxyPool* proxy = nullptr);
   ~ClientSession() override;
 
   uint64_t id() const { return connection_->id(); }
@@ -58,13 +62,15 @@ class ClientSession : public event::DeferredDeletable,
   void runJob();
   void send(const std::string& bytes);
   void scheduleResume();
-  bool idle() const { return !job_ && pending_.length() == 0; }
+  void startForward(ForwardRequest forward);
+  bool idle() const { return !job_ && !forwarding_ && pending_.length() == 0; }
 
   network::ConnectionPtr connection_;
   RequestHandler& handler_;
   NodeStats& stats_;
   const SessionLimits limits_;
   std::function<void(ClientSession&)> on_closed_;
+  ProxyPool* proxy_;
   buffer::Buffer pending_;
   StreamingJobPtr job_;
   bool output_blocked_ = false;
@@ -72,6 +78,8 @@ class ClientSession : public event::DeferredDeletable,
   bool close_when_idle_ = false;
   bool closed_ = false;
   bool resume_scheduled_ = false;
+  bool proxied_ = false;     // the peer is another node's proxy
+  bool forwarding_ = false;  // waiting for an owner's reply; later requests wait too
   // Posted callbacks check this token, as the session may be gone by then.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

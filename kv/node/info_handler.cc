@@ -139,11 +139,24 @@ std::string InfoHandler::replicas(std::string_view args, bool legacy_all,
 }
 
 std::string InfoHandler::peers(bool tls) const {
-  // The node is alone: no other node to list (reference §3.3).
+  // The other nodes of a static cluster; none for a lone node (reference
+  // §3.3). No TLS service: the TLS lists stay empty.
   const uint16_t bound = context_.service_port != 0 ? context_.service_port
                                                     : context_.config.service.port;
   const std::string port = tls ? "" : std::to_string(bound);
-  return std::to_string(context_.peers_generation.load()) + "," + port + ",[]";
+  std::string list;
+  if (!tls && context_.config.static_cluster) {
+    const auto& cluster = *context_.config.static_cluster;
+    for (uint32_t i = 0; i < cluster.nodes.size(); ++i) {
+      if (i == cluster.self) continue;
+      const auto& n = cluster.nodes[i];
+      const bool v6 = n.host.find(':') != std::string::npos;
+      if (!list.empty()) list += ',';
+      list += "[" + n.node_id + ",,[" + (v6 ? "[" + n.host + "]" : n.host) + ":" +
+              std::to_string(n.port) + "]]";
+    }
+  }
+  return std::to_string(context_.peers_generation.load()) + "," + port + ",[" + list + "]";
 }
 
 std::string InfoHandler::namespaceInfo(std::string_view ns_name) const {

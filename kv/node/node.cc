@@ -91,6 +91,16 @@ Status Node::init() {
   if (config_.service.address != "any") {
     context_->service_endpoint = address->withPort(service_port_).toString();
   }
+  // 4. Ownership: a static cluster split masters only this node's share
+  //    (the generation moves on, so clients re-fetch the map).
+  if (config_.static_cluster) {
+    const auto& cluster = *config_.static_cluster;
+    std::vector<ReplicaIndex> roles(protocol::kPartitionCount, kNotOwned);
+    for (uint32_t p = 0; p < protocol::kPartitionCount; ++p) {
+      if (cluster.owner[p] == cluster.self) roles[p] = 0;
+    }
+    context_->partitions.assign(roles, 1);
+  }
   main_dispatcher_ = event::createDispatcher("kv-main");
   return okStatus();
 }

@@ -37,6 +37,10 @@ NodeStats::NodeStats(stats::Store& store)
       write_paused(store.counter("kv.client_write_paused")),
       not_owned(store.counter("kv.partition_not_owned")),
       expired_records(store.counter("kv.expired_objects")),
+      proxied(store.counter("kv.proxied")),
+      proxy_errors(store.counter("kv.proxy_errors")),
+      proxy_hop_limit(store.counter("kv.proxy_hop_limit")),
+      proxy_received(store.counter("kv.proxy_received")),
       store_(store) {
   for (auto& row : by_result_) {
     for (auto& slot : row) slot.store(nullptr, std::memory_order_relaxed);

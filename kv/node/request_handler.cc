@@ -1,9 +1,11 @@
 #include "kv/node/request_handler.h"
 
 #include "kv/node/batch_job.h"
+#include "kv/node/proxy_pool.h"
 #include "kv/node/scan_job.h"
 #include "kv/protocol/as_msg_codec.h"
 #include "kv/protocol/compression.h"
+#include "kv/protocol/digest.h"
 
 namespace remora::kv::node {
 
@@ -27,6 +29,14 @@ std::string adminReplyFrame() {
 
 }  // namespace
 
+std::optional<uint32_t> RequestHandler::ownerElsewhere(uint32_t partition) const {
+  const auto& cluster = context_.config.static_cluster;
+  if (!cluster || context_.partitions.isMaster(partition)) return std::nullopt;
+  const uint32_t owner = cluster->owner[partition];
+  if (owner == cluster->self) return std::nullopt;
+  return owner;
+}
+
 std::string errorReplyFrame(ResultCode code) {
   std::string out;
   const size_t frame = protocol::beginFrame(out);
@@ -38,11 +48,17 @@ std::string errorReplyFrame(ResultCode code) {
   return out;
 }
 
-HandleResult RequestHandler::handle(MessageType type, std::string body) {
+HandleResult RequestHandler::handle(MessageType type, std::string body, bool proxied) {
   HandleResult result;
   switch (type) {
     case MessageType::kInfo: {
       const size_t frame = protocol::beginFrame(result.reply);
+      if (body == std::string(kProxyHelloCommand) + "\n") {
+        result.mark_proxied = true;
+        result.reply += std::string(kProxyHelloCommand) + "\tok\n";
+        protocol::endFrame(result.reply, frame, MessageType::kInfo);
+        return result;
+      }
       result.reply += info_.handle(body);
       protocol::endFrame(result.reply, frame, MessageType::kInfo);
       return result;
@@ -51,7 +67,7 @@ HandleResult RequestHandler::handle(MessageType type, std::string body) {
       context_.stats.admin_requests.inc();
       result.reply = adminReplyFrame();
       return result;
-    case MessageType::kAsMsg: return handleAsMsg(std::move(body));
+    case MessageType::kAsMsg: return handleAsMsg(std::move(body), proxied);
     case MessageType::kCompressed: {
       auto inner = protocol::decompressBody(body, context_.config.max_message_size +
                                                       protocol::kProtoHeaderSize);
@@ -69,14 +85,14 @@ HandleResult RequestHandler::handle(MessageType type, std::string body) {
         return result;
       }
       // Replies go uncompressed; the client accepts both (reference §1.2).
-      return handleAsMsg(inner->substr(protocol::kProtoHeaderSize));
+      return handleAsMsg(inner->substr(protocol::kProtoHeaderSize), proxied);
     }
   }
   result.close = true;
   return result;
 }
 
-HandleResult RequestHandler::handleAsMsg(std::string body) {
+HandleResult RequestHandler::handleAsMsg(std::string body, bool proxied) {
   HandleResult result;
   auto msg = protocol::decodeAsMsg(body);
   if (!msg) {
@@ -112,6 +128,20 @@ HandleResult RequestHandler::handleAsMsg(std::string body) {
     context_.stats.bad_requests.inc();
     result.reply = errorReplyFrame(parsed);
     return result;
+  }
+  if (proxied) context_.stats.proxy_received.inc();
+  if (auto owner = ownerElsewhere(protocol::partitionId(cmd.digest))) {
+    if (!proxied) {
+      // Misrouted (a stale map, a retry on another node): the owner answers.
+      ForwardRequest forward{*owner, std::string()};
+      const size_t f = protocol::beginFrame(forward.frame);
+      forward.frame += body;
+      protocol::endFrame(forward.frame, f, MessageType::kAsMsg);
+      result.forward = std::move(forward);
+      return result;
+    }
+    // A second hop: the nodes disagree about the owner. Answer 11 below.
+    context_.stats.proxy_hop_limit.inc();
   }
   const size_t frame = protocol::beginFrame(result.reply);
   executor_.execute(cmd, 0, false, result.reply);

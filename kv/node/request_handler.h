@@ -4,6 +4,7 @@
 // single-record reply, an admin reply, or a streaming job (batch, scan).
 // Stateless apart from the context: every worker may call it concurrently.
 
+#include <optional>
 #include <string>
 
 #include "kv/node/info_handler.h"
@@ -14,10 +15,19 @@
 
 namespace remora::kv::node {
 
+// A single-record request for a partition another node of a static cluster
+// masters: the session relays `frame` to it (ProxyPool).
+struct ForwardRequest {
+  uint32_t owner = 0;  // index into the static cluster's nodes
+  std::string frame;   // the request as one type-3 frame
+};
+
 struct HandleResult {
   std::string reply;     // whole frames to send now (may be empty)
   StreamingJobPtr job;   // further frames, produced as the client reads
+  std::optional<ForwardRequest> forward;  // the reply comes from the owner
   bool close = false;    // close the connection after `reply` is flushed
+  bool mark_proxied = false;  // the peer is another node's proxy (kProxyHelloCommand)
 };
 
 class RequestHandler {
@@ -26,11 +36,14 @@ class RequestHandler {
       : context_(context), info_(context), executor_(context), max_batch_rows_(max_batch_rows) {}
 
   // `body` is the frame's body (the proto header already checked and
-  // stripped); it is moved into a job when one is returned.
-  HandleResult handle(protocol::MessageType type, std::string body);
+  // stripped); it is moved into a job when one is returned. `proxied`: the
+  // request came from another node's proxy and is never forwarded again.
+  HandleResult handle(protocol::MessageType type, std::string body, bool proxied = false);
 
  private:
-  HandleResult handleAsMsg(std::string body);
+  HandleResult handleAsMsg(std::string body, bool proxied);
+  // The static cluster's master of `partition` when it is another node.
+  std::optional<uint32_t> ownerElsewhere(uint32_t partition) const;
 
   NodeContext& context_;
   InfoHandler info_;

@@ -15,7 +15,11 @@ Worker::Worker(std::string name, uint32_t shard, NodeContext& context, const Ses
       tracker_(tracker),
       limits_(limits),
       dispatcher_(event::createDispatcher(name_)),
-      handler_(context) {}
+      handler_(context) {
+  if (context_.config.static_cluster) {
+    proxy_ = std::make_unique<ProxyPool>(*dispatcher_, context_);
+  }
+}
 
 Worker::~Worker() {
   if (thread_.joinable()) stop();
@@ -31,6 +35,7 @@ void Worker::start() {
     for (auto& [id, session] : sessions_) open.push_back(session.get());
     for (auto* session : open) session->closeNow();
     sessions_.clear();
+    if (proxy_) proxy_->closeAll();
     dispatcher_->run(event::RunType::NonBlock);
   });
 }
@@ -50,7 +55,7 @@ void Worker::onAdopt(int fd) {
       std::move(socket), std::make_unique<network::RawTransportSocket>());
   auto session = std::make_unique<ClientSession>(
       std::move(connection), handler_, context_.stats, limits_,
-      [this](ClientSession& s) { onSessionClosed(s); });
+      [this](ClientSession& s) { onSessionClosed(s); }, proxy_.get());
   const uint64_t id = session->id();
   sessions_.emplace(id, std::move(session));
 }

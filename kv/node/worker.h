@@ -15,6 +15,7 @@
 #include "kv/node/client_session.h"
 #include "kv/node/connection_tracker.h"
 #include "kv/node/node_context.h"
+#include "kv/node/proxy_pool.h"
 #include "kv/node/request_handler.h"
 
 namespace remora::kv::node {
@@ -48,6 +49,7 @@ class Worker {
   const SessionLimits limits_;
   event::DispatcherPtr dispatcher_;
   RequestHandler handler_;
+  std::unique_ptr<ProxyPool> proxy_;  // only on a node of a static cluster
   std::thread thread_;
   bool draining_ = false;  // worker thread only
   std::unordered_map<uint64_t, std::unique_ptr<ClientSession>> sessions_;

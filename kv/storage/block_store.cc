@@ -13,10 +13,17 @@ namespace remora::kv::storage {
 namespace {
 uint32_t alignDown(uint32_t v) { return v & ~(kIoAlign - 1); }
 uint32_t alignUp(uint32_t v) { return (v + kIoAlign - 1) & ~(kIoAlign - 1); }
+
+// Block buffers per namespace (the open one plus those waiting for the
+// writer): about 4 MiB, enough to keep the device busy between appends.
+constexpr uint32_t kBufferBudget = 4u << 20;
+uint32_t bufferCount(uint32_t block_size) {
+  return std::clamp<uint32_t>(kBufferBudget / block_size, 2, 8);
+}
 }  // namespace
 
 BlockStore::BlockStore(BlockStoreOptions options, std::vector<DeviceIoPtr> devices)
-    : options_(options), devices_(std::move(devices)), buffer_(options.write_block_size) {
+    : options_(options), devices_(std::move(devices)), scratch_(options.write_block_size) {
   size_t total = 0;
   for (uint32_t d = 0; d < devices_.size(); ++d) {
     device_base_.push_back(total);
@@ -24,7 +31,12 @@ BlockStore::BlockStore(BlockStoreOptions options, std::vector<DeviceIoPtr> devic
   }
   blocks_.resize(total);
   needs_sync_.assign(devices_.size(), false);
+  for (uint32_t i = 0; i < bufferCount(options_.write_block_size); ++i) {
+    spare_.emplace_back(options_.write_block_size);
+  }
 }
+
+BlockStore::~BlockStore() { stopWriter(); }
 
 uint32_t BlockStore::blocksOnDevice(uint32_t device) const {
   const uint64_t n = devices_[device]->size() / options_.write_block_size;
@@ -51,66 +63,100 @@ void BlockStore::addLive(uint32_t block_id, uint32_t bytes) {
 }
 
 void BlockStore::finishColdStart(uint64_t next_seq) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  next_seq_ = next_seq;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    next_seq_ = next_seq;
+  }
+  startWriter();
 }
 
-Status BlockStore::openBlockLocked(bool for_defrag) {
-  if (free_.size() <= (for_defrag ? 0 : kDefragReserveBlocks)) {
-    if (!for_defrag) {
-      ++device_full_errors_;
-    }
-    return storageError(StorageErrorCode::kDeviceFull, "device full: no free write block");
+bool BlockStore::deviceFullLocked(bool for_defrag) {
+  if (free_.size() > (for_defrag ? 0 : kDefragReserveBlocks)) {
+    return false;
   }
-  open_id_ = free_.front();
+  if (!for_defrag) {
+    ++device_full_errors_;
+  }
+  return true;
+}
+
+const BlockStore::Buffered* BlockStore::bufferedLocked(uint32_t block_id) const {
+  if (has_open_ && open_.id == block_id) {
+    return &open_;
+  }
+  for (const Buffered& b : sealed_) {
+    if (b.id == block_id) {
+      return &b;
+    }
+  }
+  return nullptr;
+}
+
+Status BlockStore::openBlockLocked(std::unique_lock<std::mutex>& lock, bool for_defrag) {
+  // Every buffer is waiting for the writer: wait for one, unless the device
+  // is failing, in which case the writer gets one more try.
+  while (spare_.empty()) {
+    if (stopping_) {
+      return storageError(StorageErrorCode::kShutDown, "block store stopping");
+    }
+    if (failing_) {
+      const uint64_t attempt = attempts_;
+      retry_now_ = true;
+      writer_cv_.notify_one();
+      done_cv_.wait(lock, [&] { return !spare_.empty() || attempts_ != attempt || stopping_; });
+      if (spare_.empty()) {
+        return storageError(StorageErrorCode::kIo, "device writes failing: no write buffer free");
+      }
+    } else {
+      done_cv_.wait(lock, [&] { return !spare_.empty() || failing_ || stopping_; });
+    }
+  }
+  // The lock may have been released: the caller re-checks (and counts) a
+  // full device.
+  if (has_open_ || free_.size() <= (for_defrag ? 0 : kDefragReserveBlocks)) {
+    return okStatus();
+  }
+  open_.id = free_.front();
   free_.pop_front();
-  Block& b = blocks_[slot(open_id_)];
+  open_.buf = std::move(spare_.back());
+  spare_.pop_back();
+  Block& b = blocks_[slot(open_.id)];
   b = Block{next_seq_++, 0, State::kOpen};
-  std::memset(buffer_.data(), 0, options_.write_block_size);
+  std::memset(open_.buf.data(), 0, options_.write_block_size);
   BlockHeader header;
   header.namespace_sig = options_.namespace_sig;
   header.block_seq = b.seq;
   header.write_block_size = options_.write_block_size;
-  header.device_index = index::deviceOfBlock(open_id_);
-  header.block_index = index::blockInDevice(open_id_);
-  encodeBlockHeader(header, buffer_.data());
-  fill_ = kBlockHeaderSize;
-  flushed_ = 0;
+  header.device_index = index::deviceOfBlock(open_.id);
+  header.block_index = index::blockInDevice(open_.id);
+  encodeBlockHeader(header, open_.buf.data());
+  open_.fill = kBlockHeaderSize;
+  open_.flushed = 0;
   has_open_ = true;
   return okStatus();
 }
 
-Status BlockStore::writeOpenPagesLocked(uint32_t end) {
-  const uint32_t start = alignDown(flushed_);
-  end = alignUp(end);
-  if (start >= end) {
-    return okStatus();
-  }
-  Status st = deviceOf(open_id_).writeAt(buffer_.data() + start, end - start,
-                                         deviceOffset(open_id_) + start);
-  if (!st) {
-    ++write_errors_;
-    return st;
-  }
-  needs_sync_[index::deviceOfBlock(open_id_)] = true;
-  flushed_ = std::min(end, fill_);
+Status BlockStore::sealLocked() {
+  // The writer writes the whole tail, zeros included, so no stale bytes of
+  // the block's previous life follow the last record.
+  blocks_[slot(open_.id)].state = State::kSealed;
+  open_.end_ticket = appended_;
+  sealed_.push_back(std::move(open_));
+  open_ = Buffered{};
+  has_open_ = false;
+  writer_cv_.notify_one();
   return okStatus();
 }
 
-Status BlockStore::sealLocked() {
-  // The whole tail goes out, zeros included, so no stale bytes of the block's
-  // previous life follow the last record.
-  Status st = writeOpenPagesLocked(options_.write_block_size);
-  if (!st) {
-    return st;  // the block stays open, in memory, and is retried next time
+Status BlockStore::waitLocked(std::unique_lock<std::mutex>& lock, Waiter& waiter) {
+  if (!writer_.joinable() || stopping_) {
+    return storageError(StorageErrorCode::kShutDown, "block store not running");
   }
-  Block& b = blocks_[slot(open_id_)];
-  b.state = State::kUsed;
-  has_open_ = false;
-  if (belowLwm(b) && below_lwm_) {
-    below_lwm_();
-  }
-  return okStatus();
+  waiters_.push_back(&waiter);
+  retry_now_ = true;
+  writer_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return waiter.done; });
+  return waiter.result;
 }
 
 Result<index::DeviceLocation> BlockStore::append(uint32_t size, bool for_defrag,
@@ -119,52 +165,40 @@ Result<index::DeviceLocation> BlockStore::append(uint32_t size, bool for_defrag,
   if (aligned > options_.write_block_size - kBlockHeaderSize) {
     return storageError(StorageErrorCode::kRecordTooBig, "record larger than a write block");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (has_open_ && fill_ + aligned > options_.write_block_size) {
-    if (free_.size() <= (for_defrag ? 0 : kDefragReserveBlocks)) {
-      if (!for_defrag) {
-        ++device_full_errors_;
-      }
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!has_open_ || open_.fill + aligned > options_.write_block_size) {
+    if (deviceFullLocked(for_defrag)) {
       return storageError(StorageErrorCode::kDeviceFull, "device full: no free write block");
     }
-    Status st = sealLocked();
+    if (has_open_) {
+      (void)sealLocked();
+    }
+    Status st = openBlockLocked(lock, for_defrag);
     if (!st) {
       return st.error();
     }
   }
-  if (!has_open_) {
-    Status st = openBlockLocked(for_defrag);
-    if (!st) {
-      return st.error();
-    }
-  }
-  const uint32_t offset = fill_;
-  Block& b = blocks_[slot(open_id_)];
-  encode(buffer_.data() + offset, b.seq);
-  fill_ += aligned;
+  const uint32_t offset = open_.fill;
+  const index::DeviceLocation loc{open_.id, offset};
+  Block& b = blocks_[slot(open_.id)];
+  encode(open_.buf.data() + offset, b.seq);
+  open_.fill += aligned;
   b.live += aligned;
-  if (options_.commit_to_device) {
-    const uint32_t device = index::deviceOfBlock(open_id_);
-    Status st = writeOpenPagesLocked(fill_);
-    if (st) {
-      st = devices_[device]->sync();
-      if (!st) {
-        ++write_errors_;
-      }
-    }
-    if (!st) {
-      // Not acknowledged, so not kept: the bytes on the device (if any) are
-      // overwritten by the next flush of this page and fail their checksum
-      // until then.
-      std::memset(buffer_.data() + offset, 0, aligned);
-      fill_ = offset;
-      flushed_ = std::min(flushed_, offset);
-      b.live -= aligned;
-      return st.error();
-    }
-    needs_sync_[device] = false;
+  appended_ += aligned;
+  if (!options_.commit_to_device) {
+    return loc;
   }
-  return index::DeviceLocation{open_id_, offset};
+  // Group commit: the writer writes and syncs everything waiting at once. If
+  // that fails, every record not yet on stable storage (this one included)
+  // is taken back out of the buffers and its append fails.
+  Waiter waiter;
+  waiter.ticket = appended_;
+  waiter.sync = true;
+  Status st = waitLocked(lock, waiter);
+  if (!st) {
+    return st.error();
+  }
+  return loc;
 }
 
 void BlockStore::markDead(index::DeviceLocation loc, uint32_t size) {
@@ -182,12 +216,12 @@ void BlockStore::markDead(index::DeviceLocation loc, uint32_t size) {
 Status BlockStore::readRecord(index::DeviceLocation loc, uint32_t size, std::vector<uint8_t>& out) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (has_open_ && open_id_ == loc.block_id) {
-      out.assign(buffer_.data() + loc.offset, buffer_.data() + loc.offset + size);
+    if (const Buffered* b = bufferedLocked(loc.block_id)) {
+      out.assign(b->buf.data() + loc.offset, b->buf.data() + loc.offset + size);
       return okStatus();
     }
   }
-  // A block that is not open was sealed, i.e. written whole to the device.
+  // A block not in memory was written whole to the device.
   const uint32_t start = alignDown(loc.offset);
   const uint32_t end = alignUp(loc.offset + size);
   AlignedBuffer buf(end - start);
@@ -202,32 +236,16 @@ Status BlockStore::readRecord(index::DeviceLocation loc, uint32_t size, std::vec
 }
 
 Status BlockStore::flush(bool sync) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (has_open_ && flushed_ < fill_) {
-    Status st = writeOpenPagesLocked(fill_);
-    if (!st) {
-      return st;
-    }
-  }
-  if (sync) {
-    // Synced under the mutex: a caller that gets OK back (the defragmenter,
-    // before it erases a block) must know everything before it is durable.
-    for (uint32_t d = 0; d < devices_.size(); ++d) {
-      if (!needs_sync_[d]) {
-        continue;
-      }
-      Status st = devices_[d]->sync();
-      if (!st) {
-        ++write_errors_;
-        return st;
-      }
-      needs_sync_[d] = false;
-    }
-  }
-  return okStatus();
+  std::unique_lock<std::mutex> lock(mutex_);
+  Waiter waiter;
+  waiter.ticket = appended_;
+  waiter.sync = sync;
+  return waitLocked(lock, waiter);
 }
 
 std::vector<uint32_t> BlockStore::takeDefragCandidates() {
+  // Sealed blocks still in memory become candidates once written.
+  (void)flush(/*sync=*/false);
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::pair<uint32_t, uint32_t>> found;  // live, block id
   for (uint32_t d = 0; d < devices_.size(); ++d) {
@@ -299,8 +317,8 @@ std::vector<uint32_t> BlockStore::usedBlocks() const {
 Status BlockStore::readBlockAnyState(uint32_t block_id, uint8_t* out) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (has_open_ && open_id_ == block_id) {
-      std::memcpy(out, buffer_.data(), options_.write_block_size);
+    if (const Buffered* b = bufferedLocked(block_id)) {
+      std::memcpy(out, b->buf.data(), options_.write_block_size);
       return okStatus();
     }
   }
@@ -324,7 +342,7 @@ BlockStoreStats BlockStore::stats() const {
 
 bool BlockStore::anyBuffered() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return has_open_ && flushed_ < fill_;
+  return (has_open_ && open_.flushed < open_.fill) || !sealed_.empty();
 }
 
 }  // namespace remora::kv::storage

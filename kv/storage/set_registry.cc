@@ -1,14 +1,34 @@
 #include "kv/storage/set_registry.h"
 
+#include <atomic>
+
 namespace remora::kv::storage {
+
+namespace {
+std::atomic<uint64_t> next_serial{1};
+
+// The last name this thread resolved, and in which registry.
+struct LastSet {
+  uint64_t serial = 0;
+  std::string name;
+  uint16_t id = 0;
+};
+thread_local LastSet last_set;
+}  // namespace
+
+SetRegistry::SetRegistry() : serial_(next_serial.fetch_add(1, std::memory_order_relaxed)) {}
 
 std::optional<uint16_t> SetRegistry::idFor(std::string_view name) {
   if (name.empty()) {
     return 0;
   }
+  if (last_set.serial == serial_ && last_set.name == name) {
+    return last_set.id;  // ids never change once given
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = ids_.find(std::string(name));
   if (it != ids_.end()) {
+    last_set = LastSet{serial_, std::string(name), it->second};
     return it->second;
   }
   if (ids_.size() >= kMaxSets) {
@@ -16,6 +36,7 @@ std::optional<uint16_t> SetRegistry::idFor(std::string_view name) {
   }
   const auto id = static_cast<uint16_t>(ids_.size() + 1);
   ids_.emplace(std::string(name), id);
+  last_set = LastSet{serial_, std::string(name), id};
   return id;
 }
 

@@ -87,10 +87,83 @@ TEST(KvdConfigLoaderTest, RejectsDuplicateNamespacesAndMissingList) {
   EXPECT_FALSE(loadKvdConfigString("namespaces: [").ok());
 }
 
+TEST(KvdConfigLoaderTest, AStaticClusterWithoutRangesSplitsEvenlyInListOrder) {
+  auto c = loadKvdConfigString(R"(
+service: { node-id: b2 }
+namespaces: [{ name: test }]
+static-cluster:
+  nodes:
+    - { node-id: A1, address: "10.0.0.1:3000" }
+    - { node-id: B2, address: "10.0.0.2:3000" }
+    - { node-id: C3, address: "[::1]:3100" }
+)");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->static_cluster.has_value());
+  const auto& sc = *c->static_cluster;
+  EXPECT_EQ(sc.self, 1u);
+  EXPECT_EQ(sc.nodes[2].host, "::1");
+  EXPECT_EQ(sc.nodes[2].port, 3100);
+  EXPECT_EQ(sc.owner[0], 0);
+  EXPECT_EQ(sc.owner[1364], 0);
+  EXPECT_EQ(sc.owner[1365], 1);
+  EXPECT_EQ(sc.owner[4095], 2);
+}
+
+TEST(KvdConfigLoaderTest, AStaticClusterTakesExplicitRangesAndRefusesGapsAndOverlaps) {
+  auto ok = loadKvdConfigString(R"(
+service: { node-id: A1 }
+namespaces: [{ name: test }]
+static-cluster:
+  nodes:
+    - { node-id: A1, address: "127.0.0.1:3000", partitions: "0-99,200-4095" }
+    - { node-id: B2, address: "127.0.0.1:3100", partitions: "100-199" }
+)");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->static_cluster->owner[150], 1);
+  EXPECT_EQ(ok->static_cluster->owner[250], 0);
+
+  auto overlap = loadKvdConfigString(R"(
+service: { node-id: A1 }
+namespaces: [{ name: test }]
+static-cluster:
+  nodes:
+    - { node-id: A1, address: "127.0.0.1:3000", partitions: "0-2048" }
+    - { node-id: B2, address: "127.0.0.1:3100", partitions: "2048-4095" }
+)");
+  ASSERT_FALSE(overlap.ok());
+  EXPECT_NE(overlap.error().message.find("partition 2048 is given to two nodes"),
+            std::string::npos);
+
+  auto bad = loadKvdConfigString(R"(
+service: { node-id: FF }
+namespaces: [{ name: test }]
+static-cluster:
+  nodes:
+    - { node-id: A1, address: "127.0.0.1", partitions: "0-5000" }
+    - { node-id: A1, address: "127.0.0.1:3100", partitions: "0-4095" }
+)");
+  ASSERT_FALSE(bad.ok());
+  const std::string& m = bad.error().message;
+  EXPECT_NE(m.find("static-cluster.nodes[0].address"), std::string::npos) << m;
+  EXPECT_NE(m.find("static-cluster.nodes[0].partitions"), std::string::npos) << m;
+  EXPECT_NE(m.find("duplicate node-id A1"), std::string::npos) << m;
+}
+
+TEST(KvdConfigLoaderTest, AStaticClusterMustListThisNode) {
+  auto c = loadKvdConfigString(R"(
+namespaces: [{ name: test }]
+static-cluster:
+  nodes:
+    - { node-id: A1, address: "127.0.0.1:3000" }
+)");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("service.node-id must be set"), std::string::npos);
+}
+
 TEST(KvdConfigLoaderTest, ShippedExamplesAreValid) {
   const char* src = std::getenv("REMORA_SOURCE_DIR");
   ASSERT_NE(src, nullptr);
-  for (const char* name : {"memory.yaml", "device.yaml"}) {
+  for (const char* name : {"memory.yaml", "device.yaml", "cluster-a.yaml", "cluster-b.yaml"}) {
     auto c = loadKvdConfigFile(std::string(src) + "/kv/node/examples/" + name);
     EXPECT_TRUE(c.ok()) << name << ": " << (c.ok() ? "" : c.error().message);
   }

@@ -14,6 +14,23 @@ TEST(Crc32cTest, MatchesTheKnownCheckValue) {
   EXPECT_EQ(crc32c("123456789", 9), 0xE3069283u);
   // Incremental equals one-shot.
   EXPECT_EQ(crc32c("6789", 4, crc32c("12345", 5)), 0xE3069283u);
+  EXPECT_EQ(crc32cSoftware("123456789", 9), 0xE3069283u);
+}
+
+TEST(Crc32cTest, TheFastPathAgreesWithTheSoftwareOneOnEveryLengthAndAlignment) {
+  std::vector<uint8_t> data(5000);
+  uint32_t x = 12345;
+  for (uint8_t& b : data) {
+    x = x * 1103515245u + 12345u;
+    b = static_cast<uint8_t>(x >> 16);
+  }
+  for (size_t len = 0; len <= 2400; len += (len < 64 ? 1 : 37)) {
+    for (size_t off = 0; off < 3; ++off) {
+      ASSERT_EQ(crc32c(data.data() + off, len, 7), crc32cSoftware(data.data() + off, len, 7))
+          << "len " << len << " off " << off;
+    }
+  }
+  EXPECT_EQ(crc32c(data.data(), data.size()), crc32cSoftware(data.data(), data.size()));
 }
 
 TEST(BlockFormatTest, HeaderRoundTrips) {

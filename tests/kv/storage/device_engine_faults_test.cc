@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "kv/storage/device_engine.h"
 #include "kv/storage/storage_error.h"
 #include "tests/kv/storage/device_engine_fixture.h"
@@ -54,6 +58,35 @@ TEST_F(DeviceEngineFaultsTest, AFailedSyncIsAnErrorToo) {
   EXPECT_FALSE(readOk(*engine, 2).has_value());
 }
 
+TEST_F(DeviceEngineFaultsTest, AFailedGroupCommitFailsEveryWriteInItAndKeepsNoneOfThem) {
+  config_.commit_to_device = true;
+  auto engine = open();
+  ASSERT_NE(engine, nullptr);
+  writeOk(*engine, makeRecord(0, 1));
+  faults_->fail_sync = true;
+  std::atomic<uint64_t> acked{0};
+  std::vector<std::thread> threads;
+  for (uint64_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = 1 + t; i <= 400; i += 4) {  // enough to cross block boundaries
+        const Record r = makeRecord(i, 1);
+        if (engine->write(partitionOf(r.digest), r).ok()) acked.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(acked.load(), 0u);
+  faults_->fail_sync = false;
+  for (uint64_t i = 1; i <= 400; ++i) ASSERT_FALSE(readOk(*engine, i).has_value()) << i;
+  writeOk(*engine, makeRecord(401, 1));
+  ASSERT_TRUE(engine->shutdown().ok());
+  engine = open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->stats().records, 2u);
+  EXPECT_TRUE(readOk(*engine, 0).has_value());
+  EXPECT_TRUE(readOk(*engine, 401).has_value());
+}
+
 TEST_F(DeviceEngineFaultsTest, AFailedBlockWriteIsRetriedAndServedFromMemoryMeanwhile) {
   auto engine = open();
   ASSERT_NE(engine, nullptr);
@@ -82,6 +115,8 @@ TEST_F(DeviceEngineFaultsTest, AFailedReadIsAnIoError) {
   auto engine = open();
   ASSERT_NE(engine, nullptr);
   for (uint64_t i = 0; i < 400; ++i) writeOk(*engine, makeRecord(i, 1));  // seals block 0
+  // A sealed block is served from memory until the writer thread wrote it.
+  ASSERT_TRUE(engine->flushNow().ok());
   faults_->fail_reads = true;
   auto r = engine->read(partitionOf(digestFor(0)), digestFor(0));
   ASSERT_FALSE(r.ok());
