@@ -46,6 +46,17 @@ IndexEntry* PartitionTable::find(const storage::Digest& digest) {
   return pos < 0 ? nullptr : &entryAt((slots_[pos] & kIndexMask) - 1);
 }
 
+void PartitionTable::prefetch(const storage::Digest& digest) const {
+  if (slots_.empty()) {
+    return;
+  }
+  __builtin_prefetch(slots_.data() + homeOf(hashOf(digest)));
+  if (next_unused_ % kChunkEntries != 0) {
+    // Where an insert puts its entry (unless a freed one is reused).
+    __builtin_prefetch(&chunks_[next_unused_ / kChunkEntries][next_unused_ % kChunkEntries], 1);
+  }
+}
+
 uint32_t PartitionTable::allocateEntry() {
   // count_ < next_unused_ says whether a freed entry exists without touching
   // free_entries_ (another cache line).

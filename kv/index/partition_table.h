@@ -42,6 +42,10 @@ class alignas(64) PartitionTable {
   IndexEntry* findOrInsert(const storage::Digest& digest, bool& created);
   // Returns true if the digest was present.
   bool erase(const storage::Digest& digest);
+  // Starts loading the slot a lookup of `digest` reads first, and the chunk
+  // line a new entry would take, so a later find/findOrInsert does not wait
+  // for them. A hint: changes nothing.
+  void prefetch(const storage::Digest& digest) const;
 
   // Visits every entry. The visitor must not insert or erase.
   void forEach(const std::function<void(IndexEntry&)>& visit);

@@ -71,8 +71,7 @@ void ClientSession::process() {
           header_bytes[1] <= 4) {
         stats_.proto_oversized.inc();
       }
-      REMORA_LOG(debug, logging::Component::Kv, "connection {}: {}", id(),
-                 header.error().message);
+      REMORA_LOG(debug, logging::Component::Kv, "connection {}: {}", id(), header.error().message);
       pending_.drain(pending_.length());
       connection_->close(ConnectionCloseType::FlushWrite);
       return;
@@ -92,6 +91,8 @@ void ClientSession::process() {
     }
     if (result.job) {
       job_ = std::move(result.job);
+      ++job_serial_;
+      startJobForwards();
       runJob();
     }
     if (result.forward) startForward(std::move(*result.forward));
@@ -123,6 +124,28 @@ void ClientSession::startForward(ForwardRequest forward) {
   });
 }
 
+void ClientSession::startJobForwards() {
+  std::vector<ForwardRequest> forwards = job_->takeForwards();
+  std::weak_ptr<bool> alive = alive_;
+  for (size_t i = 0; i < forwards.size(); ++i) {
+    auto deliver = [this, alive, serial = job_serial_, i](std::string reply) {
+      if (alive.expired() || !job_ || serial != job_serial_ || closed_) return;
+      job_->deliver(i, std::move(reply));
+      if (output_blocked_ || resume_scheduled_) return;  // resumes when writable
+      runJob();
+      if (!job_) process();
+    };
+    if (proxy_ == nullptr) {
+      // Not reached: only a static cluster routes rows elsewhere.
+      connection_->dispatcher().post(
+          [deliver] { deliver(errorReplyFrame(protocol::ResultCode::kUnavailable)); });
+      continue;
+    }
+    proxy_->forward(forwards[i].owner, std::move(forwards[i].frame), deliver,
+                    forwards[i].until_last);
+  }
+}
+
 void ClientSession::runJob() {
   size_t produced = 0;
   while (job_ && !closed_ && !output_blocked_) {
@@ -134,6 +157,7 @@ void ClientSession::runJob() {
       job_.reset();
       break;
     }
+    if (job_->waiting()) return;  // a forwarded reply resumes it
     if (produced >= limits_.job_step_bytes) {
       // Let the worker's other connections run before the next piece.
       scheduleResume();

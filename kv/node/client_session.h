@@ -3,7 +3,8 @@
 // One client connection on a worker: frames requests out of the byte
 // stream, hands each to the RequestHandler and writes the replies in request
 // order (so pipelined requests are answered in order). Multi-frame replies
-// are produced as the client reads them; a request relayed to another node
+// are produced as the client reads them (a batch job also waits for the rows it
+// forwarded to other nodes); a request relayed to another node
 // (ProxyPool) holds back the ones behind it until its reply is sent: while the connection's output
 // is above its buffer limit, neither new requests are read nor job frames produced, so a client
 // that stops reading costs at most about the limit plus one reply. Framing errors (bad version or
@@ -63,6 +64,8 @@ class ClientSession : public event::DeferredDeletable,
   void send(const std::string& bytes);
   void scheduleResume();
   void startForward(ForwardRequest forward);
+  // Sends the job's forwards; their replies resume it.
+  void startJobForwards();
   bool idle() const { return !job_ && !forwarding_ && pending_.length() == 0; }
 
   network::ConnectionPtr connection_;
@@ -80,6 +83,7 @@ class ClientSession : public event::DeferredDeletable,
   bool resume_scheduled_ = false;
   bool proxied_ = false;     // the peer is another node's proxy
   bool forwarding_ = false;  // waiting for an owner's reply; later requests wait too
+  uint64_t job_serial_ = 0;  // tells a late forward reply which job it was for
   // Posted callbacks check this token, as the session may be gone by then.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -4,12 +4,30 @@
 #include "common/network/connection.h"
 #include "common/network/raw_transport_socket.h"
 #include "kv/node/request_handler.h"
+#include "kv/protocol/as_msg_codec.h"
 #include "kv/protocol/proto_header.h"
 
 namespace remora::kv::node {
 
 using network::ConnectionCloseType;
 using network::ConnectionEvent;
+
+namespace {
+
+// Whether a type-3 frame body holds a LAST record (the end of a stream).
+// A body that does not decode ends the stream too: nothing sensible follows.
+bool holdsLast(std::string_view body) {
+  while (!body.empty()) {
+    size_t consumed = 0;
+    auto msg = protocol::decodeAsMsg(body, &consumed);
+    if (!msg) return true;
+    if (msg->header.info3 & protocol::info3::kLast) return true;
+    body.remove_prefix(consumed);
+  }
+  return false;
+}
+
+}  // namespace
 
 // One connection to an owner's service port, one request at a time.
 class ProxyPool::Upstream : public event::DeferredDeletable,
@@ -74,9 +92,16 @@ class ProxyPool::Upstream : public event::DeferredDeletable,
         close();
         return;
       }
-      std::string reply(total, '\0');
-      in_.copyOut(0, total, reply.data());
+      const size_t at = reply_.size();
+      reply_.resize(at + total);
+      in_.copyOut(0, total, reply_.data() + at);
       in_.drain(total);
+      if (request_.until_last &&
+          !holdsLast(std::string_view(reply_).substr(at + protocol::kProtoHeaderSize))) {
+        continue;  // more frames of the stream follow
+      }
+      std::string reply = std::move(reply_);
+      reply_.clear();
       Request done = finish();
       pool_.context_.stats.proxied.inc();
       pool_.release(*this);  // may hand this upstream the next queued request
@@ -113,6 +138,7 @@ class ProxyPool::Upstream : public event::DeferredDeletable,
 
   Request finish() {
     busy_ = false;
+    reply_.clear();
     timer_->disableTimer();
     return std::move(request_);
   }
@@ -130,6 +156,7 @@ class ProxyPool::Upstream : public event::DeferredDeletable,
   event::TimerPtr timer_;
   buffer::Buffer in_;
   Request request_;
+  std::string reply_;  // frames of the reply so far
   bool busy_ = false;
   bool connected_ = false;
   bool hello_pending_ = false;
@@ -151,8 +178,8 @@ ProxyPool::ProxyPool(event::Dispatcher& dispatcher, NodeContext& context, ProxyL
 // without callbacks by the upstreams' destructors.
 ProxyPool::~ProxyPool() { closing_ = true; }
 
-void ProxyPool::forward(uint32_t owner, std::string frame, Done done) {
-  Request request{std::move(frame), std::move(done)};
+void ProxyPool::forward(uint32_t owner, std::string frame, Done done, bool until_last) {
+  Request request{std::move(frame), std::move(done), until_last};
   if (closing_ || owner >= owners_.size() || !owners_[owner].address) {
     fail(std::move(request), protocol::ResultCode::kUnavailable);
     return;

@@ -8,7 +8,9 @@
 // verbatim. A new connection first sends the info command `remora-proxy`,
 // which marks it on the owner as carrying proxied requests: those are never
 // proxied again (hop limit 1), so nodes that disagree about an owner answer
-// 11 instead of looping.
+// 11 instead of looping. Batch rows travel the same way as a batch request
+// of those rows, whose whole reply stream (up to its LAST record) is
+// collected before it is handed back.
 //
 // Threads: everything on the owning worker's thread.
 
@@ -51,8 +53,9 @@ class ProxyPool {
   // static cluster's nodes) and calls `done` later — never from inside this
   // call — with the owner's reply, or with a result-11 frame when the owner
   // cannot be reached or drops the connection, or 9 when it does not answer
-  // within the reply timeout.
-  void forward(uint32_t owner, std::string frame, Done done);
+  // within the reply timeout. `until_last`: the reply is a stream of frames
+  // (a batch) ending with a LAST record; `done` gets all of them at once.
+  void forward(uint32_t owner, std::string frame, Done done, bool until_last = false);
   // Closes every connection and fails what is in flight (worker shutdown,
   // on the worker's thread while its dispatcher can still run callbacks).
   void closeAll();
@@ -62,6 +65,7 @@ class ProxyPool {
   struct Request {
     std::string frame;
     Done done;
+    bool until_last = false;
   };
   struct Owner {
     std::optional<network::Address> address;

@@ -103,7 +103,13 @@ HandleResult RequestHandler::handleAsMsg(std::string body, bool proxied) {
   }
   if (msg->header.info1 & protocol::info1::kBatch) {
     context_.stats.batch_requests.inc();
-    auto job = std::make_unique<BatchJob>(context_, std::move(body), max_batch_rows_);
+    // Rows another node masters go to it, unless this request already took
+    // its proxy hop (then they answer 11, as a single record would).
+    BatchJob::OwnerElsewhere route;
+    if (!proxied && context_.config.static_cluster) {
+      route = [this](uint32_t partition) { return ownerElsewhere(partition); };
+    }
+    auto job = std::make_unique<BatchJob>(context_, std::move(body), max_batch_rows_, route);
     if (job->status() == ResultCode::kParameterError) context_.stats.bad_requests.inc();
     result.job = std::move(job);
     return result;

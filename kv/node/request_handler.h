@@ -15,17 +15,12 @@
 
 namespace remora::kv::node {
 
-// A single-record request for a partition another node of a static cluster
-// masters: the session relays `frame` to it (ProxyPool).
-struct ForwardRequest {
-  uint32_t owner = 0;  // index into the static cluster's nodes
-  std::string frame;   // the request as one type-3 frame
-};
-
 struct HandleResult {
   std::string reply;     // whole frames to send now (may be empty)
   StreamingJobPtr job;   // further frames, produced as the client reads
-  std::optional<ForwardRequest> forward;  // the reply comes from the owner
+  // A single-record request for a partition another node of a static
+  // cluster masters: the session relays it (ProxyPool) and sends the reply.
+  std::optional<ForwardRequest> forward;
   bool close = false;    // close the connection after `reply` is flushed
   bool mark_proxied = false;  // the peer is another node's proxy (kProxyHelloCommand)
 };

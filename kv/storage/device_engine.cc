@@ -182,6 +182,7 @@ Result<bool> DeviceEngine::exists(uint32_t partition, const Digest& digest) {
 
 Status DeviceEngine::write(uint32_t partition, const Record& record) {
   if (!running()) return notRunning();
+  state_->index.prefetchTable(partition);
   const uint32_t size = encodedRecordSize(record);
   const uint32_t limit = state_->config.max_record_size != 0
                              ? state_->config.max_record_size
@@ -194,6 +195,8 @@ Status DeviceEngine::write(uint32_t partition, const Record& record) {
     return storageError(StorageErrorCode::kTooManySets, "namespace has too many sets");
   }
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
+  // The index's misses (slot, entry) load while the record is encoded.
+  state_->index.prefetch(partition, record.digest);
   auto loc = state_->store->append(size, /*for_defrag=*/false, [&](uint8_t* out, uint64_t seq) {
     encodeRecord(record, seq, out);
   });

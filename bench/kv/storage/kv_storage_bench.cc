@@ -2,12 +2,14 @@
 //
 // Prints: the primary index's accounted bytes per record and the process's
 // RSS growth per record for N inserts; the device engine's write throughput
-// for N records of 1 KiB written by T threads (each its own slice of keys);
+// for N records of 1 KiB written by T threads (each its own slice of keys),
+// and the CPU time those threads spent per record;
 // the read throughput of those records from the device (T threads, random
 // keys, none in the write buffers; R of them, default 200000); and the cold-start time for them.
 // A measurement program, not a test: it asserts nothing.
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,6 +72,13 @@ void benchIndex(uint64_t n) {
       static_cast<double>(rssBytes() - rss_before) / n, secs * 1e9 / n);
 }
 
+// CPU time of the calling thread.
+uint64_t threadCpuNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 // Runs `work(thread_index)` on `threads` threads; returns the seconds taken.
 template <class Work>
 double runThreads(uint32_t threads, Work work) {
@@ -110,8 +119,10 @@ void benchDevice(uint64_t n, const std::string& dir, bool commit, uint32_t threa
     // the same keys measured the same: the index's cache misses, not its
     // growth, are what costs.)
     std::atomic<uint64_t> failed{0};
+    std::atomic<uint64_t> cpu_ns{0};  // the writing threads' CPU time
     const auto t = Clock::now();
     (void)runThreads(threads, [&](uint32_t self) {
+      const uint64_t cpu_before = threadCpuNs();
       storage::Record record = prototype;
       for (uint64_t i = self; i < n; i += threads) {
         record.digest = digestFor(i);
@@ -120,6 +131,7 @@ void benchDevice(uint64_t n, const std::string& dir, bool commit, uint32_t threa
           return;
         }
       }
+      cpu_ns.fetch_add(threadCpuNs() - cpu_before);
     });
     const bool flushed = engine.flushNow().ok();
     const double secs = secondsSince(t);
@@ -130,9 +142,10 @@ void benchDevice(uint64_t n, const std::string& dir, bool commit, uint32_t threa
     const auto stats = engine.stats();
     std::printf(
         "device write%s: %llu x 1 KiB records, %u threads, in %.2f s = %.1f MB/s of values, "
-        "%.0f writes/s, direct_io=%s\n",
+        "%.0f writes/s, direct_io=%s, writer CPU %.0f ns/record\n",
         commit ? " (commit-to-device)" : "", static_cast<unsigned long long>(n), threads, secs,
-        n * 1024.0 / secs / 1e6, n / secs, stats.direct_io_fallbacks == 0 ? "yes" : "no");
+        n * 1024.0 / secs / 1e6, n / secs, stats.direct_io_fallbacks == 0 ? "yes" : "no",
+        static_cast<double>(cpu_ns.load()) / static_cast<double>(n));
     (void)engine.shutdown();
   }
   {
