@@ -1,12 +1,20 @@
 // l4load: the small load tool behind bench/proxy/l4_bench.sh. One binary, four modes:
 //
 //   l4load ports N                        print N currently free loopback TCP ports
-//   l4load echo PORT                      echo server on 127.0.0.1:PORT until SIGTERM
+//   l4load echo PORT                      echo server on 127.0.0.1:PORT until SIGTERM; with
+//                                         L4LOAD_ECHO_CLOSE=1 it closes each connection after
+//                                         echoing its first read (a request/response upstream)
 //   l4load cps PORT CONNS SECONDS SIZE WARMUP
 //                                         CONNS concurrent loops of connect, write SIZE
 //                                         bytes, read them back, close; prints one line
 //                                         "cps=.. p50_us=.. p99_us=.. ok=.. errors=.." for
 //                                         the SECONDS after the first WARMUP seconds
+//   l4load cps|rr PORT CONNS SECONDS SIZE WARMUP RATE
+//                                         open loop: a request every 1/RATE s (cps: on a new
+//                                         connection, at most CONNS in flight; rr: on one of
+//                                         CONNS persistent connections that is free); latency
+//                                         counts from the scheduled start, so queueing behind a
+//                                         slow proxy is included
 //   l4load rr PORT CONNS SECONDS SIZE WARMUP
 //                                         the same over CONNS persistent connections: each
 //                                         writes SIZE bytes and reads them back, again and
@@ -129,6 +137,8 @@ int cmdEcho(uint16_t port) {
   ev.data.fd = lfd;
   epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
   std::vector<EchoConn> conns;
+  const char* close_env = std::getenv("L4LOAD_ECHO_CLOSE");
+  const bool close_after_reply = close_env != nullptr && std::string(close_env) == "1";
   std::vector<char> buf(64 * 1024);
   std::vector<epoll_event> events(1024);
   std::printf("listening %u\n", port);
@@ -180,7 +190,7 @@ int cmdEcho(uint16_t port) {
       }
       if (r < 0) continue;
       ssize_t w = write(fd, buf.data(), static_cast<size_t>(r));
-      if (w < 0 && errno != EAGAIN) {
+      if ((w < 0 && errno != EAGAIN) || (close_after_reply && w == r)) {
         drop(fd);
         continue;
       }
@@ -205,7 +215,9 @@ struct Slot {
 
 // `persistent`: keep each connection and send the next request on it (rr) instead of closing
 // and connecting anew (cps).
-int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup, bool persistent) {
+// `rate` > 0: start requests on a fixed schedule instead of back to back.
+int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup, bool persistent,
+           double rate) {
   constexpr int64_t kAttemptTimeoutUs = 3'000'000;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   std::vector<Slot> slots(static_cast<size_t>(nconns));
@@ -218,6 +230,9 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
   const int64_t measure_from = start + static_cast<int64_t>(warmup * 1e6);
   const int64_t end = measure_from + static_cast<int64_t>(seconds * 1e6);
   std::vector<int> retry;  // slots whose connect failed synchronously; retried next tick
+  std::vector<size_t> idle;  // rate mode: slots (rr: connected) waiting for a scheduled start
+  const double interval_us = rate > 0 ? 1e6 / rate : 0;
+  double next_due = static_cast<double>(start);
 
   auto finish = [&](size_t i) {
     Slot& s = slots[i];
@@ -241,18 +256,46 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
     ev.data.u64 = i;
     epoll_ctl(ep, EPOLL_CTL_ADD, s.fd, &ev);
   };
+  auto next = [&](size_t i) {  // the slot's request is over: start another one or wait
+    finish(i);
+    if (rate > 0) {
+      idle.push_back(i);
+    } else {
+      begin(i);
+    }
+  };
   auto fail = [&](size_t i, uint64_t& counter) {
     if (slots[i].t0 >= measure_from) ++counter;
-    finish(i);
-    begin(i);
+    next(i);
   };
 
-  for (size_t i = 0; i < slots.size(); ++i) begin(i);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (rate > 0 && !persistent) {  // rr connects (and sends once, in the warm-up) first
+      idle.push_back(i);
+    } else {
+      begin(i);
+    }
+  }
   std::vector<epoll_event> events(1024);
   int64_t last_scan = start;
   for (;;) {
     int64_t now = nowUs();
     if (now >= end) break;
+    while (rate > 0 && next_due <= static_cast<double>(now) && !idle.empty()) {
+      size_t i = idle.back();
+      idle.pop_back();
+      Slot& s = slots[i];
+      if (persistent && s.fd >= 0) {
+        if (write(s.fd, payload.data(), payload.size()) != static_cast<ssize_t>(payload.size())) {
+          fail(i, err_io);
+          continue;
+        }
+      } else {
+        begin(i);
+      }
+      s.t0 = static_cast<int64_t>(next_due);  // late starts count against the proxy
+      next_due += interval_us;
+    }
     if (!retry.empty()) {
       std::vector<int> again;
       again.swap(retry);
@@ -264,7 +307,14 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
         if (slots[i].fd >= 0 && now - slots[i].t0 > kAttemptTimeoutUs) fail(i, err_timeout);
       }
     }
-    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), retry.empty() ? 50 : 1);
+    int64_t wait_us = retry.empty() ? 50'000 : 1'000;
+    if (rate > 0 && !idle.empty()) {
+      int64_t until_due = static_cast<int64_t>(next_due) - now;
+      wait_us = std::min<int64_t>(wait_us, std::max<int64_t>(0, until_due));
+    }
+    timespec wait{static_cast<time_t>(wait_us / 1'000'000),
+                  static_cast<long>(wait_us % 1'000'000) * 1000};  // NOLINT(google-runtime-int)
+    int n = epoll_pwait2(ep, events.data(), static_cast<int>(events.size()), &wait, nullptr);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) die("epoll_wait");
     for (int k = 0; k < n; ++k) {
@@ -300,6 +350,11 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
           ++ok;
           lat_us.push_back(static_cast<uint32_t>(std::min<int64_t>(done - s.t0, UINT32_MAX)));
         }
+        if (persistent && rate > 0) {
+          s.got = 0;
+          idle.push_back(i);
+          continue;
+        }
         if (persistent) {
           s.t0 = done;
           s.got = 0;
@@ -308,8 +363,7 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
           }
           continue;
         }
-        finish(i);
-        begin(i);
+        next(i);
       }
     }
   }
@@ -320,11 +374,12 @@ int cmdCps(uint16_t port, int nconns, double seconds, size_t size, double warmup
     return lat_us[idx];
   };
   std::printf(
-      persistent ? "rps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
-                   "err_timeout=%llu\n"
-                 : "cps=%.0f p50_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu err_io=%llu "
-      "err_timeout=%llu\n",
-      static_cast<double>(ok) / seconds, pct(0.50), pct(0.99), static_cast<unsigned long long>(ok),
+      persistent ? "rps=%.0f p50_us=%u p90_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu "
+                   "err_io=%llu err_timeout=%llu\n"
+                 : "cps=%.0f p50_us=%u p90_us=%u p99_us=%u ok=%llu errors=%llu err_connect=%llu "
+                   "err_io=%llu err_timeout=%llu\n",
+      static_cast<double>(ok) / seconds, pct(0.50), pct(0.90), pct(0.99),
+      static_cast<unsigned long long>(ok),
       static_cast<unsigned long long>(err_connect + err_io + err_timeout),
       static_cast<unsigned long long>(err_connect), static_cast<unsigned long long>(err_io),
       static_cast<unsigned long long>(err_timeout));
@@ -398,8 +453,8 @@ int cmdHold(uint16_t port, int count, double seconds) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: l4load ports N | echo PORT | cps|rr PORT CONNS SECONDS SIZE WARMUP | hold "
-               "PORT COUNT SECONDS\n");
+               "usage: l4load ports N | echo PORT | cps|rr PORT CONNS SECONDS SIZE WARMUP [RATE] | "
+               "hold PORT COUNT SECONDS\n");
   return 2;
 }
 
@@ -413,9 +468,10 @@ int main(int argc, char** argv) {
   if (mode == "ports") return cmdPorts(std::atoi(argv[2]));
   auto port = static_cast<uint16_t>(std::atoi(argv[2]));
   if (mode == "echo") return cmdEcho(port);
-  if ((mode == "cps" || mode == "rr") && argc == 7) {
+  if ((mode == "cps" || mode == "rr") && (argc == 7 || argc == 8)) {
     return cmdCps(port, std::atoi(argv[3]), std::atof(argv[4]),
-                  static_cast<size_t>(std::atol(argv[5])), std::atof(argv[6]), mode == "rr");
+                  static_cast<size_t>(std::atol(argv[5])), std::atof(argv[6]), mode == "rr",
+                  argc == 8 ? std::atof(argv[7]) : 0);
   }
   if (mode == "hold" && argc == 5) return cmdHold(port, std::atoi(argv[3]), std::atof(argv[4]));
   return usage();

@@ -18,13 +18,15 @@ SslSessionPtr ClientSessionCache::get(const std::string& server_name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = sessions_.find(server_name);
   if (it == sessions_.end() || it->second.empty()) return nullptr;
+  // The newest session is offered to every new connection until a fresh
+  // ticket replaces it (as Envoy does), TLS 1.3 included: taking single-use
+  // tickets out would leave every connection that starts while the previous
+  // one is still handshaking with nothing to resume, and a sidecar opens many
+  // connections to the same upstream at once.
   SSL_SESSION* session = it->second.front().get();
-  // TLS 1.3 tickets are meant for one use (RFC 8446 C.4); the server sends a
-  // fresh one on every resumption, which add() stores.
-  if (SSL_SESSION_get_protocol_version(session) >= TLS1_3_VERSION) {
-    SslSessionPtr out = std::move(it->second.front());
+  if (SSL_SESSION_is_resumable(session) != 1) {  // e.g. its connection failed at the TLS level
     it->second.pop_front();
-    return out;
+    return nullptr;
   }
   SSL_SESSION_up_ref(session);
   return SslSessionPtr(session);

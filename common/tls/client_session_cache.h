@@ -26,7 +26,9 @@ class ClientSessionCache {
 
   // Takes ownership of `session` (ignored when caching is disabled).
   void add(const std::string& server_name, SslSessionPtr session);
-  // A session to resume with, or null. The caller gets its own reference.
+  // The newest session to resume with, or null; it stays in the cache (also
+  // a TLS 1.3 one) until newer sessions push it out. The caller gets its own
+  // reference.
   SslSessionPtr get(const std::string& server_name);
   size_t size(const std::string& server_name) const;
 

@@ -22,6 +22,9 @@ constexpr char kDefaultTls12Ciphers[] =
 constexpr char kDefaultTls13Ciphers[] =
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr char kDefaultGroups[] = "X25519:P-256";
+// Sessions kept per server context when resumption is stateful (about 1 KiB
+// each plus the shared peer certificate).
+constexpr long kServerSessionCacheSize = 1024;  // NOLINT(google-runtime-int): OpenSSL's type
 
 int sslStateIndex() {
   static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -31,6 +34,13 @@ int sslStateIndex() {
 int sslCtxContextIndex() {
   static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return index;
+}
+
+// Fetched once: EVP_aes_256_cbc() would make OpenSSL 3 look the
+// implementation up again (name lookups under a lock) for every ticket.
+const EVP_CIPHER* ticketCipher() {
+  static const EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+  return cipher;
 }
 
 int protoVersion(TlsVersion v, int auto_value) {
@@ -72,9 +82,13 @@ struct TlsContextCallbacks {
       return 0;
     }
     X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
-    if (!ctx->matchesSubjectAltNames(leaf)) {
+    // Parsed once per handshake: the transport socket takes these for the
+    // peer identity instead of decoding the extension again.
+    st->peer_uri_sans = uriSans(leaf);
+    st->peer_uri_sans_parsed = true;
+    if (!ctx->matchesSubjectAltNames(leaf, st->peer_uri_sans)) {
       st->verify_failure = TlsConnectionState::VerifyFailure::San;
-      auto sans = uriSans(leaf);
+      const auto& sans = st->peer_uri_sans;
       st->verify_detail = "no subject alt name matched (peer URI SANs: " +
                           (sans.empty() ? std::string("none") : join(sans)) + ")";
       X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
@@ -101,12 +115,14 @@ struct TlsContextCallbacks {
   static int ticketKey(SSL* ssl, unsigned char key_name[16], unsigned char* iv,
                        EVP_CIPHER_CTX* cipher_ctx, EVP_MAC_CTX* mac_ctx, int encrypt) {
     SessionTicketKeys& keys = *context(ssl)->ticket_keys_;
+    const EVP_CIPHER* cipher = ticketCipher();
+    if (cipher == nullptr) return -1;
     std::optional<SessionTicketKeys::Key> key;
     bool is_current = true;
     if (encrypt == 1) {
       key = keys.encryptionKey();
       std::memcpy(key_name, key->name.data(), key->name.size());
-      if (RAND_bytes(iv, EVP_CIPHER_iv_length(EVP_aes_256_cbc())) != 1) return -1;
+      if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(cipher)) != 1) return -1;
     } else {
       key = keys.decryptionKey(key_name, is_current);
       if (!key) return 0;  // unknown or retired key: full handshake
@@ -117,13 +133,16 @@ struct TlsContextCallbacks {
                                           key->hmac_key.size()),
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
     if (EVP_MAC_CTX_set_params(mac_ctx, params) != 1) return -1;
-    int ok = encrypt == 1 ? EVP_EncryptInit_ex(cipher_ctx, EVP_aes_256_cbc(), nullptr,
-                                               key->aes_key.data(), iv)
-                          : EVP_DecryptInit_ex(cipher_ctx, EVP_aes_256_cbc(), nullptr,
-                                               key->aes_key.data(), iv);
+    int ok = encrypt == 1
+                 ? EVP_EncryptInit_ex(cipher_ctx, cipher, nullptr, key->aes_key.data(), iv)
+                 : EVP_DecryptInit_ex(cipher_ctx, cipher, nullptr, key->aes_key.data(), iv);
     if (ok != 1) return -1;
-    // 2 = accepted, but re-issue the ticket under the current key.
-    return is_current ? 1 : 2;
+    // 2 = accepted, but issue a new ticket. OpenSSL sends no NewSessionTicket
+    // after a TLS 1.3 resumption unless asked to, and many TLS 1.3 clients
+    // (OpenSSL's s_client, Envoy) use a ticket once: without a fresh one every
+    // other connection of theirs would be a full handshake.
+    if (!is_current || SSL_version(ssl) >= TLS1_3_VERSION) return 2;
+    return 1;
   }
 
   static int newClientSession(SSL* ssl, SSL_SESSION* session) {
@@ -249,8 +268,6 @@ Result<std::shared_ptr<const TlsContext>> TlsContext::createServer(
     SSL_CTX_set_alpn_select_cb(ctx, &TlsContextCallbacks::selectAlpn, nullptr);
   }
 
-  // Stateless tickets only: no server-side cache to size or share.
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_timeout(ctx, static_cast<long>(config.session_timeout.count()));  // NOLINT
   // The session id context binds sessions to these credentials and
   // validation rules: after a CA or SAN-policy change old tickets no longer
@@ -261,12 +278,24 @@ Result<std::shared_ptr<const TlsContext>> TlsContext::createServer(
                                  static_cast<unsigned int>(std::min<size_t>(
                                      out->credentials_.fingerprint.size(),
                                      SSL_MAX_SID_CTX_LENGTH)));
-  if (config.disable_stateless_session_resumption || !out->ticket_keys_) {
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-    SSL_CTX_set_num_tickets(ctx, 0);
-  } else {
+  if (!config.disable_stateless_session_resumption && out->ticket_keys_) {
+    // Stateless tickets: no server-side cache to size or share.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx, 1);
     SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, &TlsContextCallbacks::ticketKey);
+  } else if (!config.disable_stateful_session_resumption) {
+    // With SSL_OP_NO_TICKET, OpenSSL's TLS 1.3 tickets name a session kept
+    // here (TLS 1.2 uses session ids). Cheaper than stateless tickets on
+    // OpenSSL 3.0, which re-parses the peer certificate out of every ticket
+    // it seals or opens; bounded, and lost on a credential rotation.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+    SSL_CTX_sess_set_cache_size(ctx, kServerSessionCacheSize);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 1);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
   }
   return std::shared_ptr<const TlsContext>(std::move(out));
 }
@@ -308,8 +337,11 @@ std::string TlsContext::certificateSerial() const {
 }
 
 bool TlsContext::matchesSubjectAltNames(X509* cert) const {
+  return san_matchers_.empty() || matchesSubjectAltNames(cert, uriSans(cert));
+}
+
+bool TlsContext::matchesSubjectAltNames(X509* cert, const std::vector<std::string>& uris) const {
   if (san_matchers_.empty()) return true;
-  std::vector<std::string> uris = uriSans(cert);
   std::vector<std::string> dns;
   bool dns_loaded = false;
   for (const SanMatcher& m : san_matchers_) {

@@ -32,6 +32,10 @@ struct TlsConnectionState {
   std::string verify_detail;
   ClientSessionCache* session_cache = nullptr;  // client only; null = no caching
   std::string session_key;                      // server name the session belongs to
+  // The peer leaf's URI SANs as parsed by the verification callback (not run
+  // on a resumed session, whose certificate comes from the ticket).
+  std::vector<std::string> peer_uri_sans;
+  bool peer_uri_sans_parsed = false;
 };
 
 class TlsContext {
@@ -65,6 +69,8 @@ class TlsContext {
   // Whether `cert`'s SANs satisfy match_typed_subject_alt_names (true when
   // none are configured). Used by the verification callback.
   bool matchesSubjectAltNames(X509* cert) const;
+  // The same with the leaf's URI SANs already parsed.
+  bool matchesSubjectAltNames(X509* cert, const std::vector<std::string>& uri_sans) const;
 
  private:
   friend struct TlsContextCallbacks;  // OpenSSL callbacks in tls_context.cc

@@ -62,8 +62,12 @@ struct CommonTlsContextConfig {
 struct DownstreamTlsContextConfig {
   CommonTlsContextConfig common_tls_context;
   bool require_client_certificate = false;
-  // Stateless resumption (tickets) is on unless disabled.
+  // Stateless resumption (tickets sealed with rotating keys) is on unless
+  // disabled; disabled, resumption falls back to a server-side session cache
+  // (TLS 1.3 tickets that name a cached session, TLS 1.2 session ids) unless
+  // that is disabled too (Envoy's two fields).
   bool disable_stateless_session_resumption = false;
+  bool disable_stateful_session_resumption = false;
   std::chrono::seconds session_timeout{7200};
 };
 

@@ -178,6 +178,8 @@ DownstreamTlsContextConfig parseDownstreamBody(const YamlNode& node, ErrorList& 
   out.require_client_certificate = r.boolean("require_client_certificate").value_or(false);
   out.disable_stateless_session_resumption =
       r.boolean("disable_stateless_session_resumption").value_or(false);
+  out.disable_stateful_session_resumption =
+      r.boolean("disable_stateful_session_resumption").value_or(false);
   if (auto timeout = r.duration("session_timeout")) {
     out.session_timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
   }

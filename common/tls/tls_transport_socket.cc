@@ -50,9 +50,9 @@ TlsTransportSocket::TlsTransportSocket(std::shared_ptr<const TlsContext> context
 TlsTransportSocket::~TlsTransportSocket() {
   // OpenSSL marks the session of an SSL freed without a close_notify as not
   // resumable (a pre-TLS 1.1 truncation precaution), which would defeat
-  // resumption for every connection the peer closed first. Sessions of
-  // connections whose handshake failed are still discarded.
-  if (ssl_ && (state_ == State::Connected || state_ == State::ShutdownSent)) {
+  // resumption for every connection the peer closed first (or reset). Sessions
+  // of connections that failed at the TLS level are still discarded.
+  if (ssl_ && keep_session_) {
     SSL_set_shutdown(ssl_.get(), SSL_get_shutdown(ssl_.get()) | SSL_SENT_SHUTDOWN);
   }
 }
@@ -89,7 +89,11 @@ void TlsTransportSocket::onConnected() {
       }
     }
   }
-  // The client's ClientHello goes out now; the server just waits for one.
+  // The server waits for the read event: run here (inside the connection's
+  // constructor) a handshake could complete - the client's Finished arriving
+  // right after our flight - and raise Connected before anyone listens.
+  if (context_->isServer()) return;
+  // The client's ClientHello goes out now.
   if (doHandshake() == PostIoAction::Close) callbacks_->flushWriteBuffer();
 }
 
@@ -139,6 +143,7 @@ PostIoAction TlsTransportSocket::doHandshake() {
 
 void TlsTransportSocket::onHandshakeComplete() {
   state_ = State::Connected;
+  keep_session_ = true;
   SSL* ssl = ssl_.get();
   peer_.tls_version = SSL_get_version(ssl);
   peer_.cipher = SSL_get_cipher_name(ssl);
@@ -147,7 +152,8 @@ void TlsTransportSocket::onHandshakeComplete() {
   // strings for every request without touching OpenSSL again.
   if (X509* cert = SSL_get0_peer_certificate(ssl)) {
     peer_.peer_certificate_presented = true;
-    peer_.uri_sans = uriSans(cert);
+    peer_.uri_sans =
+        conn_state_.peer_uri_sans_parsed ? std::move(conn_state_.peer_uri_sans) : uriSans(cert);
     peer_.uri_san = peer_.uri_sans.empty() ? std::string() : peer_.uri_sans.front();
     peer_.subject = subjectString(cert);
     peer_.serial = serialHex(cert);
@@ -165,10 +171,13 @@ void TlsTransportSocket::onHandshakeComplete() {
   callbacks_->flushWriteBuffer();
 }
 
-void TlsTransportSocket::fail(std::string reason) {
+void TlsTransportSocket::fail(std::string reason, bool count) {
   if (state_ == State::Failed) return;
   state_ = State::Failed;
-  stats_->connection_error.inc();
+  if (count) {
+    stats_->connection_error.inc();
+    keep_session_ = false;
+  }
   REMORA_LOG(debug, Component::Tls, "TLS connection failed: {}", reason);
   failure_reason_ = std::move(reason);
 }
@@ -208,10 +217,12 @@ IoResult TlsTransportSocket::doRead(buffer::Buffer& buffer) {
       break;
     }
     std::string detail = drainOpenSslErrors();
-    if (err == SSL_ERROR_SYSCALL && detail.empty()) {
-      detail = errno != 0 ? std::strerror(errno) : "unexpected EOF";
-    }
-    fail("TLS_error: " + (detail.empty() ? std::string("read failed") : detail));
+    // A reset after the handshake (a client that closes without reading
+    // what is left, as `openssl s_time` does) is a transport event, not a
+    // TLS failure: closed, but not counted in ssl.connection_error.
+    bool transport_only = err == SSL_ERROR_SYSCALL && detail.empty();
+    if (transport_only) detail = errno != 0 ? std::strerror(errno) : "unexpected EOF";
+    fail("TLS_error: " + (detail.empty() ? std::string("read failed") : detail), !transport_only);
     result.action = PostIoAction::Close;
     break;
   }
@@ -250,8 +261,9 @@ IoResult TlsTransportSocket::doWrite(buffer::Buffer& buffer, bool end_stream) {
       break;
     }
     std::string detail = drainOpenSslErrors();
-    if (err == SSL_ERROR_SYSCALL && detail.empty() && errno != 0) detail = std::strerror(errno);
-    fail("TLS_error: " + (detail.empty() ? std::string("write failed") : detail));
+    bool transport_only = err == SSL_ERROR_SYSCALL && detail.empty();
+    if (transport_only && errno != 0) detail = std::strerror(errno);
+    fail("TLS_error: " + (detail.empty() ? std::string("write failed") : detail), !transport_only);
     result.action = PostIoAction::Close;
     return result;
   }

@@ -61,7 +61,8 @@ class TlsTransportSocket : public network::TransportSocket {
   // Returns Close when the handshake failed.
   network::PostIoAction doHandshake();
   void onHandshakeComplete();
-  void fail(std::string reason);
+  // Marks the socket failed; `count` = a TLS failure for ssl.connection_error.
+  void fail(std::string reason, bool count = true);
   void shutdownSsl();
 
   std::shared_ptr<const TlsContext> context_;
@@ -74,6 +75,7 @@ class TlsTransportSocket : public network::TransportSocket {
   network::TransportSocketCallbacks* callbacks_ = nullptr;
   State state_ = State::Handshaking;
   bool started_ = false;
+  bool keep_session_ = false;  // handshake done and no TLS-level failure since
   size_t bytes_to_retry_ = 0;
   std::string failure_reason_;
   network::PeerSecurityInfo peer_;

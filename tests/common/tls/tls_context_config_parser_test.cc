@@ -29,6 +29,7 @@ typed_config:
   "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
   require_client_certificate: true
   session_timeout: 600s
+  disable_stateless_session_resumption: true
   common_tls_context:
     tls_params:
       tls_minimum_protocol_version: TLSv1_2
@@ -53,6 +54,8 @@ typed_config:
   const auto& c = ts->context;
   EXPECT_TRUE(c.require_client_certificate);
   EXPECT_EQ(c.session_timeout, std::chrono::seconds(600));
+  EXPECT_TRUE(c.disable_stateless_session_resumption);
+  EXPECT_FALSE(c.disable_stateful_session_resumption);
   const auto& common = c.common_tls_context;
   EXPECT_EQ(common.tls_params.minimum_protocol_version, TlsVersion::Tls1_2);
   EXPECT_EQ(common.tls_params.maximum_protocol_version, TlsVersion::Tls1_3);

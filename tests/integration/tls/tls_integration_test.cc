@@ -3,6 +3,9 @@
 // Covers the refusal matrix (each refusal with its own stat and without
 // disturbing an open connection), session resumption and rotation.
 
+#include <memory>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "common/stats/store.h"
@@ -29,9 +32,11 @@ class TlsIntegrationTest : public ::testing::Test {
     client_dir_ = pki_.issue("client", kWeb);
   }
 
-  void start(const std::string& san_prefix = "spiffe://cluster.local/ns/default/") {
-    auto provider = TlsCredentialsProvider::createServer(
-        pki_.serverConfig(server_dir_, true, san_prefix), server_scope_);
+  void start(const std::string& san_prefix = "spiffe://cluster.local/ns/default/",
+             bool stateless_resumption = true) {
+    auto config = pki_.serverConfig(server_dir_, true, san_prefix);
+    config.disable_stateless_session_resumption = !stateless_resumption;
+    auto provider = TlsCredentialsProvider::createServer(config, server_scope_);
     ASSERT_TRUE(provider.ok()) << provider.error().message;
     server_provider_ = *provider;
     server_factory_ = TlsTransportSocketFactory::create(server_provider_, server_scope_);
@@ -180,6 +185,68 @@ TEST_F(TlsIntegrationTest, CountsResumedSessionsFromOpenSslAndFromRemoraClients)
   // The server completes its side after the client's Finished arrives.
   ASSERT_TRUE(server_->waitForPeers(4));
   EXPECT_EQ(counter("listener.127.0.0.1_0.ssl.session_reused"), 2u);
+}
+
+// Every TLS 1.3 resumption brings a fresh ticket (clients such as OpenSSL's
+// use a ticket once): a run of connections resumes all but the first, and
+// each resumed connection still knows the verified peer on both sides.
+TEST_F(TlsIntegrationTest, EveryConnectionAfterTheFirstResumesAndKeepsThePeerIdentity) {
+  start();
+  constexpr int kConnections = 4;
+  for (int i = 0; i < kConnections; ++i) {
+    TlsEchoClient c(thread_, *client_factory_, server_->port());
+    ASSERT_TRUE(c.waitConnected());
+    EXPECT_TRUE(c.echo("ticket please"));  // the ticket rides before the echo
+    EXPECT_EQ(c.peer().session_reused, i > 0) << "connection " << i;
+    EXPECT_EQ(c.peer().uri_san, kKv) << "connection " << i;
+    EXPECT_TRUE(c.peer().peer_certificate_validated) << "connection " << i;
+  }
+  EXPECT_EQ(counter("cluster.kv.ssl.handshake"), uint64_t{kConnections});
+  EXPECT_EQ(counter("cluster.kv.ssl.session_reused"), uint64_t{kConnections - 1});
+  ASSERT_TRUE(server_->waitForPeers(kConnections));
+  EXPECT_EQ(counter("listener.127.0.0.1_0.ssl.session_reused"), uint64_t{kConnections - 1});
+  for (const std::string& peer : server_->peers()) EXPECT_EQ(peer, kWeb);
+}
+
+TEST_F(TlsIntegrationTest, OpenSslClientResumesAgainWithTheTicketOfAResumedSession) {
+  start();
+  std::string first_session = (pki_.dir() / "first.pem").string();
+  std::string second_session = (pki_.dir() / "second.pem").string();
+  std::string first = sClient(certArgs(client_dir_) + " -sess_out " + first_session);
+  ASSERT_NE(first.find("New, TLSv1.3"), std::string::npos) << first;
+  std::string second = sClient(certArgs(client_dir_) + " -sess_in " + first_session +
+                               " -sess_out " + second_session);
+  EXPECT_NE(second.find("Reused, TLSv1.3"), std::string::npos) << second;
+  std::string third = sClient(certArgs(client_dir_) + " -sess_in " + second_session);
+  EXPECT_NE(third.find("Reused, TLSv1.3"), std::string::npos) << third;
+  EXPECT_NE(third.find("hello BYE"), std::string::npos) << third;
+  EXPECT_EQ(counter("listener.127.0.0.1_0.ssl.session_reused"), 2u);
+  ASSERT_TRUE(server_->waitForPeers(3));
+  for (const std::string& peer : server_->peers()) EXPECT_EQ(peer, kWeb);
+}
+
+// disable_stateless_session_resumption: the server keeps sessions in its
+// cache and TLS 1.3 tickets only name them; both clients still resume and
+// the resumed connections carry the verified peer.
+TEST_F(TlsIntegrationTest, StatefulResumptionResumesBothClientsWithThePeerIdentity) {
+  start("spiffe://cluster.local/ns/default/", false);
+  std::string session = (pki_.dir() / "stateful.pem").string();
+  std::string first = sClient(certArgs(client_dir_) + " -sess_out " + session);
+  ASSERT_NE(first.find("New, TLSv1.3"), std::string::npos) << first;
+  std::string second = sClient(certArgs(client_dir_) + " -sess_in " + session);
+  EXPECT_NE(second.find("Reused, TLSv1.3"), std::string::npos) << second;
+  EXPECT_NE(second.find("hello BYE"), std::string::npos) << second;
+  for (int i = 0; i < 3; ++i) {
+    TlsEchoClient c(thread_, *client_factory_, server_->port());
+    ASSERT_TRUE(c.waitConnected());
+    EXPECT_TRUE(c.echo("ticket please"));
+    EXPECT_EQ(c.peer().session_reused, i > 0) << "connection " << i;
+    EXPECT_EQ(c.peer().uri_san, kKv);
+  }
+  ASSERT_TRUE(server_->waitForPeers(5));
+  EXPECT_EQ(counter("listener.127.0.0.1_0.ssl.session_reused"), 3u);
+  EXPECT_EQ(counter("cluster.kv.ssl.session_reused"), 2u);
+  for (const std::string& peer : server_->peers()) EXPECT_EQ(peer, kWeb);
 }
 
 TEST_F(TlsIntegrationTest, RotationKeepsTheOpenConnectionAndPresentsTheNewSerialToTheNext) {
