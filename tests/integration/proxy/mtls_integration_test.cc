@@ -8,48 +8,14 @@
 #include <filesystem>
 
 #include "common/tls/certificate_authority.h"
-#include "tests/integration/proxy/proxy_fixture.h"
+#include "tests/integration/proxy/mesh_pki_fixture.h"
 #include "tests/test_support/test_upstream.h"
 
 namespace remora::testing {
 namespace {
 
-class MtlsIntegrationTest : public ProxyFixture {
+class MtlsIntegrationTest : public MeshPkiFixture {
  protected:
-  void SetUp() override {
-    ProxyFixture::SetUp();
-    auto ca = tls::CertificateAuthority::create("cluster.local");
-    ASSERT_TRUE(ca.ok()) << ca.error().message;
-    ca_ = std::make_unique<tls::CertificateAuthority>(std::move(*ca));
-    issue("a", "spiffe://cluster.local/ns/demo/sa/a");
-    issue("b", "spiffe://cluster.local/ns/demo/sa/b");
-  }
-
-  void issue(const std::string& who, const std::string& spiffe) {
-    tls::IssueOptions options;
-    options.uri_sans = {spiffe};
-    auto issued = ca_->issue(options);
-    ASSERT_TRUE(issued.ok()) << issued.error().message;
-    std::string dir = dir_ + "/certs-" + who;
-    std::filesystem::create_directories(dir);
-    ASSERT_TRUE(tls::saveIssued(dir, *issued, *ca_).ok());
-  }
-
-  std::string certs(const std::string& who) const { return dir_ + "/certs-" + who; }
-
-  std::string commonTls(const std::string& who, const std::string& indent, const std::string& san_prefix) const {
-    std::string y = indent + "common_tls_context:\n" + indent + "  tls_certificates:\n" + indent +
-                    "  - certificate_chain: {filename: " + certs(who) + "/cert-chain.pem}\n" + indent +
-                    "    private_key: {filename: " + certs(who) + "/key.pem}\n" + indent +
-                    "  validation_context:\n" + indent + "    trusted_ca: {filename: " + certs(who) +
-                    "/root-cert.pem}\n";
-    if (!san_prefix.empty()) {
-      y += indent + "    match_typed_subject_alt_names:\n" + indent + "    - san_type: URI\n" + indent +
-           "      matcher: {prefix: \"" + san_prefix + "\"}\n";
-    }
-    return y;
-  }
-
   // Proxy B: the inbound sidecar. tls_inspector; an mTLS chain with rbac;
   // optionally a plaintext chain (PERMISSIVE).
   std::string inboundConfig(uint16_t admin, uint16_t port, uint16_t app, bool permissive,
@@ -61,7 +27,7 @@ class MtlsIntegrationTest : public ProxyFixture {
                     "    filter_chains:\n    - name: inbound-mtls\n      filter_chain_match: {transport_protocol: tls}\n"
                     "      transport_socket:\n        name: envoy.transport_sockets.tls\n        typed_config:\n"
                     "          require_client_certificate: true\n" +
-                    commonTls("b", "          ", "") +
+                    commonTls("b", "          ", "", "") +
                     "      filters:\n      - name: envoy.filters.network.rbac\n        typed_config:\n"
                     "          stat_prefix: inbound.\n          rules:\n            action: ALLOW\n"
                     "            policies:\n              mesh:\n                permissions: [{any: true}]\n"
@@ -86,7 +52,7 @@ class MtlsIntegrationTest : public ProxyFixture {
            staticCluster("to-b", {b_port},
                          "    transport_socket:\n      name: envoy.transport_sockets.tls\n      typed_config:\n"
                          "        \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext\n" +
-                             commonTls("a", "        ", "spiffe://cluster.local/ns/demo/sa/b"));
+                             commonTls("a", "        ", "prefix", "spiffe://cluster.local/ns/demo/sa/b"));
   }
 
   // Starts B as a second process (A is the fixture's proxy_).
@@ -115,7 +81,6 @@ class MtlsIntegrationTest : public ProxyFixture {
     ProxyFixture::TearDown();
   }
 
-  std::unique_ptr<tls::CertificateAuthority> ca_;
   std::unique_ptr<ChildProcess> b_;
   uint16_t b_admin_ = freePort();
 };

@@ -9,53 +9,21 @@
 #include <sstream>
 
 #include "common/tls/certificate_authority.h"
-#include "tests/integration/proxy/proxy_fixture.h"
+#include "tests/integration/proxy/mesh_pki_fixture.h"
 #include "tests/test_support/test_upstream.h"
 
 namespace remora::testing {
 namespace {
 
-constexpr char kA[] = "spiffe://cluster.local/ns/demo/sa/a";
-constexpr char kB[] = "spiffe://cluster.local/ns/demo/sa/b";
+constexpr const char* kA = kSpiffeA;
+constexpr const char* kB = kSpiffeB;
 
-class TlsProxyResumptionTest : public ProxyFixture {
+class TlsProxyResumptionTest : public MeshPkiFixture {
  protected:
-  void SetUp() override {
-    ProxyFixture::SetUp();
-    auto ca = tls::CertificateAuthority::create("cluster.local");
-    ASSERT_TRUE(ca.ok()) << ca.error().message;
-    ca_ = std::make_unique<tls::CertificateAuthority>(std::move(*ca));
-    issue("a", kA);
-    issue("b", kB);
-  }
-
   void TearDown() override {
     if (HasFailure() && b_) std::fprintf(stderr, "--- proxy B log ---\n%s\n", b_->output().c_str());
     b_.reset();
     ProxyFixture::TearDown();
-  }
-
-  void issue(const std::string& who, const std::string& spiffe) {
-    tls::IssueOptions options;
-    options.uri_sans = {spiffe};
-    auto issued = ca_->issue(options);
-    ASSERT_TRUE(issued.ok()) << issued.error().message;
-    std::filesystem::create_directories(certs(who));
-    ASSERT_TRUE(tls::saveIssued(certs(who), *issued, *ca_).ok());
-  }
-  std::string certs(const std::string& who) const { return dir_ + "/certs-" + who; }
-
-  std::string commonTls(const std::string& who, const std::string& in, const std::string& san) {
-    std::string y = in + "common_tls_context:\n" + in + "  tls_certificates:\n" + in +
-                    "  - certificate_chain: {filename: " + certs(who) + "/cert-chain.pem}\n" + in +
-                    "    private_key: {filename: " + certs(who) + "/key.pem}\n" + in +
-                    "  validation_context:\n" + in + "    trusted_ca: {filename: " + certs(who) +
-                    "/root-cert.pem}\n";
-    if (!san.empty()) {
-      y += in + "    match_typed_subject_alt_names:\n" + in + "    - san_type: URI\n" + in +
-           "      matcher: {exact: \"" + san + "\"}\n";
-    }
-    return y;
   }
 
   // B: mTLS in (client certificate required), access log with the peer's
@@ -69,7 +37,7 @@ class TlsProxyResumptionTest : public ProxyFixture {
         "        name: envoy.transport_sockets.tls\n        typed_config:\n" +
         "          require_client_certificate: true\n" +
         (stateless_resumption ? "" : "          disable_stateless_session_resumption: true\n") +
-        commonTls("b", "          ", "") +
+        commonTls("b", "          ", "", "") +
         "      filters:\n      - name: envoy.filters.network.tcp_proxy\n        typed_config:\n" +
         "          stat_prefix: inbound\n          cluster: app\n          access_log:\n" +
         "          - name: envoy.access_loggers.file\n            typed_config:\n" +
@@ -94,7 +62,7 @@ class TlsProxyResumptionTest : public ProxyFixture {
                staticCluster("to-b", {b_port_},
                              "    transport_socket:\n      name: envoy.transport_sockets.tls\n"
                              "      typed_config:\n" +
-                                 commonTls("a", "        ", kB)));
+                                 commonTls("a", "        ", "exact", kB)));
   }
 
   int64_t statOfB(const std::string& name) {
@@ -131,7 +99,6 @@ class TlsProxyResumptionTest : public ProxyFixture {
     EXPECT_TRUE(waitFor([&] { return readFile(log()) == expected; })) << readFile(log());
   }
 
-  std::unique_ptr<tls::CertificateAuthority> ca_;
   std::unique_ptr<ChildProcess> b_;
   uint16_t b_admin_ = freePort();
   uint16_t b_port_ = freePort();
