@@ -74,10 +74,10 @@ void TcpProxyFilter::connectUpstream() {
 FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
   countDownstreamBytes(data.length());
   if (upstream_ && upstream_connected_) {
-    bool bulk = data.length() >= kSpliceThreshold && !end_stream;
+    bool bulk = data.length() >= kSpliceThreshold && !end_stream && !downstream_splice_tried_;
     upstream_->connection().write(data, end_stream);
     if (bulk && callbacks_->earlierFiltersIgnoreData(*this)) {
-      trySplice(callbacks_->connection(), upstream_->connection(), *this);
+      trySplice(callbacks_->connection(), upstream_->connection(), *this, downstream_splice_tried_);
     }
   } else {
     data.drain(data.length());
@@ -87,9 +87,12 @@ FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
 
 void TcpProxyFilter::onUpstreamData(buffer::Buffer& data, bool end_stream) {
   countUpstreamBytes(data.length());
-  bool bulk = data.length() >= kSpliceThreshold && !end_stream;
+  bool bulk = data.length() >= kSpliceThreshold && !end_stream && !upstream_splice_tried_;
   callbacks_->connection().write(data, end_stream);
-  if (bulk) trySplice(upstream_->connection(), callbacks_->connection(), upstream_callbacks_);
+  if (bulk) {
+    trySplice(upstream_->connection(), callbacks_->connection(), upstream_callbacks_,
+              upstream_splice_tried_);
+  }
 }
 
 void TcpProxyFilter::onSpliced(uint64_t bytes) { countDownstreamBytes(bytes); }
@@ -107,7 +110,8 @@ void TcpProxyFilter::countUpstreamBytes(uint64_t bytes) {
 }
 
 void TcpProxyFilter::trySplice(network::Connection& from, network::Connection& to,
-                               network::SpliceCallbacks& cb) {
+                               network::SpliceCallbacks& cb, bool& tried) {
+  tried = true;
   if (from.startSplicing(to, cb)) config_->stats->splice_total.inc();
 }
 

@@ -62,8 +62,10 @@ class TcpProxyFilter : public ReadFilter,
   void onUpstreamData(buffer::Buffer& data, bool end_stream);
   void countDownstreamBytes(uint64_t bytes);
   void countUpstreamBytes(uint64_t bytes);
-  // Moves `from`'s further bytes to `to` with splice(2), if both can.
-  void trySplice(network::Connection& from, network::Connection& to, network::SpliceCallbacks& cb);
+  // Moves `from`'s further bytes to `to` with splice(2), if both can. Tried
+  // once per direction: a TLS side can never splice, so a refusal stands.
+  void trySplice(network::Connection& from, network::Connection& to, network::SpliceCallbacks& cb,
+                 bool& tried);
   void onConnectFailure(bool timeout);
   void pauseDownstream(bool pause);
   void releaseUpstream(network::ConnectionCloseType close_type);
@@ -83,6 +85,8 @@ class TcpProxyFilter : public ReadFilter,
   bool upstream_connected_ = false;
   bool downstream_paused_ = false;
   bool logged_ = false;
+  bool downstream_splice_tried_ = false;
+  bool upstream_splice_tried_ = false;
 };
 
 }  // namespace remora::filters::tcp_proxy
