@@ -17,6 +17,10 @@
 #
 # Env: BUILD_DIR (build), DURATION seconds (5), FIO_SIZE (1G), RECORDS for
 # kv_storage_bench (1000000), WRITERS (1) threads writing in kv_storage_bench,
+# PREWRITTEN=1 to have kv_storage_bench zero-fill its device file first
+# (untimed; its writes then overwrite allocated extents, as fio's do once it
+# loops over its FIO_SIZE file; on a new sparse file each block's first write
+# also pays the file system's extent allocation: docs/kv_storage.md),
 # READS (50000) random device reads it times after a restart, KEYS (1000000),
 # CONCURRENCY (32), THREADS (2) for remora-kv-bench, TMPDIR parent of the
 # temp dir (/tmp), MODE=storage|server to force one remora path.
@@ -28,6 +32,7 @@ DURATION=${DURATION:-5}
 FIO_SIZE=${FIO_SIZE:-1G}
 RECORDS=${RECORDS:-1000000}
 WRITERS=${WRITERS:-1}
+PREWRITTEN=${PREWRITTEN:-0}
 READS=${READS:-50000}
 KEYS=${KEYS:-1000000}
 CONCURRENCY=${CONCURRENCY:-32}
@@ -102,13 +107,17 @@ echo "fio: $FIO_MBS MB/s" >&2
 
 # 2. remora
 if [[ $MODE == storage ]]; then
-  echo "== kv_storage_bench: $RECORDS x 1 KiB records, $WRITERS writer thread(s), buffered (flush + fdatasync at the end)" >&2
+  prewrite=()
+  file_label="new sparse file"
+  if [[ $PREWRITTEN == 1 ]]; then prewrite=(--prewrite); file_label="prewritten file"; fi
+  echo "== kv_storage_bench: $RECORDS x 1 KiB records, $WRITERS writer thread(s), buffered (flush + fdatasync at the end), $file_label" >&2
   out=$(run_bounded "$STORAGE_BENCH" --records "$RECORDS" --dir "$WORK" --threads "$WRITERS" \
-    --reads "$READS")
+    --reads "$READS" "${prewrite[@]}")
   echo "$out" >&2
   REMORA_MBS=$(echo "$out" | awk '/^device write:/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "MB/s") { print $i; exit } }')
-  REMORA_LABEL="device engine (kv_storage_bench), 1 KiB records, $WRITERS writer thread(s)"
+  REMORA_LABEL="device engine (kv_storage_bench), 1 KiB records, $WRITERS writer thread(s), $file_label"
   READ_LINE=$(echo "$out" | grep '^device read:' || true)
+  PATH_LINE=$(echo "$out" | grep '^device write path:' || true)
 else
   port=$(free_port)
   dev_mb=$((KEYS * 1300 * 2 / 1048576 + 256))
@@ -154,6 +163,7 @@ fi
 echo
 printf "%-12s %10s MB/s\n" fio "$FIO_MBS" remora "$REMORA_MBS"
 echo "  remora: $REMORA_LABEL"
+[[ -n ${PATH_LINE:-} ]] && echo "  $PATH_LINE"
 [[ -n ${READ_LINE:-} ]] && echo "  $READ_LINE"
 awk -v r="$REMORA_MBS" -v f="$FIO_MBS" 'BEGIN {
   ratio = f > 0 ? r / f : 0

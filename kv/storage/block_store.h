@@ -21,6 +21,7 @@
 // Threads: every method is thread-safe (one internal mutex, never held over
 // device I/O on the data path). Callers that also hold a partition lock take
 // it first (lock order: partition → store).
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -32,7 +33,7 @@
 
 #include "common/result.h"
 #include "kv/index/index_entry.h"
-#include "kv/storage/aligned_buffer.h"
+#include "kv/storage/block_buffers.h"
 #include "kv/storage/device_io.h"
 
 namespace remora::kv::storage {
@@ -50,6 +51,11 @@ struct BlockStoreStats {
   uint64_t blocks_pending_defrag = 0;
   uint64_t write_errors = 0;
   uint64_t device_full_errors = 0;
+  // Where the write path's time goes (docs/kv_storage.md, "Measuring").
+  uint64_t block_writes = 0;    // device writes of data blocks (whole or dirty pages)
+  uint64_t block_write_us = 0;  // the writer thread's time in those writes
+  uint64_t buffer_waits = 0;    // appends that found no free block buffer
+  uint64_t buffer_wait_us = 0;  // and their time waiting for one
 };
 
 class BlockStore {
@@ -131,7 +137,7 @@ class BlockStore {
   // sealed one waiting for the writer.
   struct Buffered {
     uint32_t id = 0;
-    AlignedBuffer buf;
+    uint8_t* buf = nullptr;   // one of buffers_; bytes past `fill` are stale until sealed
     uint32_t fill = 0;        // bytes appended
     uint32_t flushed = 0;     // bytes known written (and synced, with commit_to_device)
     uint64_t end_ticket = 0;  // ticket of its last byte once sealed
@@ -164,6 +170,11 @@ class BlockStore {
   bool belowLwm(const Block& b) const {
     return static_cast<uint64_t>(b.live) * 100 <
            static_cast<uint64_t>(options_.defrag_lwm_pct) * options_.write_block_size;
+  }
+  static uint64_t microsSince(std::chrono::steady_clock::time_point start) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count());
   }
   bool deviceFullLocked(bool for_defrag);
   const Buffered* bufferedLocked(uint32_t block_id) const;
@@ -199,10 +210,11 @@ class BlockStore {
   bool has_open_ = false;
   Buffered open_;
   std::deque<Buffered> sealed_;
-  std::vector<AlignedBuffer> spare_;
-  AlignedBuffer scratch_;  // the writer's copy of the open block's dirty pages
-  uint64_t appended_ = 0;  // tickets: bytes ever appended (aligned sizes)
-  uint64_t written_ = 0;   // every ticket up to here is on the device
+  BlockBuffers buffers_;         // the pool below and scratch_
+  std::vector<uint8_t*> spare_;  // free buffers
+  uint8_t* scratch_ = nullptr;   // the writer's copy of the open block's dirty pages
+  uint64_t appended_ = 0;        // tickets: bytes ever appended (aligned sizes)
+  uint64_t written_ = 0;         // every ticket up to here is on the device
   std::deque<Waiter*> waiters_;
   uint64_t attempts_ = 0;  // finished writer jobs (ok or not)
   bool failing_ = false;   // the last write or sync failed
@@ -211,6 +223,10 @@ class BlockStore {
   std::thread writer_;
   uint64_t write_errors_ = 0;
   uint64_t device_full_errors_ = 0;
+  uint64_t block_writes_ = 0;
+  uint64_t block_write_us_ = 0;
+  uint64_t buffer_waits_ = 0;
+  uint64_t buffer_wait_us_ = 0;
 };
 
 }  // namespace remora::kv::storage

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/logging/logger.h"
-#include "kv/storage/aligned_buffer.h"
+#include "kv/storage/block_buffers.h"
 #include "kv/storage/block_scanner.h"
 #include "kv/storage/storage_error.h"
 
@@ -24,16 +24,16 @@ Error foreign(const std::string& path, uint32_t block, const std::string& why) {
 Status ColdStart::run() {
   const auto started = std::chrono::steady_clock::now();
   BlockStore& store = *state_.store;
-  AlignedBuffer image(store.blockSize());
+  BlockBuffers image(store.blockSize(), 1);  // one request per block read
   uint64_t max_seq = 0;
   for (uint32_t d = 0; d < store.deviceCount(); ++d) {
     const uint32_t blocks = store.blocksOnDevice(d);
     for (uint32_t b = 0; b < blocks; ++b) {
-      Status st = store.readBlock(index::makeBlockId(d, b), image.data());
+      Status st = store.readBlock(index::makeBlockId(d, b), image.at(0));
       if (!st) {
         return st;
       }
-      st = loadBlock(d, b, image.data(), max_seq);
+      st = loadBlock(d, b, image.at(0), max_seq);
       if (!st) {
         return st;
       }

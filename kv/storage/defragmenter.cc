@@ -4,7 +4,8 @@
 #include <unordered_map>
 
 #include "common/logging/logger.h"
-#include "kv/storage/aligned_buffer.h"
+#include "kv/storage/block_buffers.h"
+#include "kv/storage/block_format.h"
 #include "kv/storage/block_scanner.h"
 #include "kv/storage/storage_error.h"
 
@@ -29,10 +30,10 @@ Result<uint64_t> Defragmenter::pass() {
   if (victims.empty()) {
     return uint64_t{0};
   }
-  AlignedBuffer image(store.blockSize());
+  BlockBuffers image(store.blockSize(), 1);  // one request per block read
   std::vector<uint32_t> emptied;
   for (uint32_t id : victims) {
-    if (evacuate(id, image.data())) {
+    if (evacuate(id, image.at(0))) {
       emptied.push_back(id);
     } else {
       store.abandon(id);
@@ -110,20 +111,20 @@ Result<uint64_t> Defragmenter::raidTombs() {
     });
   }
   BlockStore& store = *state_.store;
-  AlignedBuffer image(store.blockSize());
+  BlockBuffers image(store.blockSize(), 1);  // one request per block read
   for (uint32_t id : store.usedBlocks()) {
     if (candidates.empty()) {
       break;
     }
-    if (!store.readBlockAnyState(id, image.data())) {
+    if (!store.readBlockAnyState(id, image.at(0))) {
       state_.read_errors.fetch_add(1, std::memory_order_relaxed);
       return storageError(StorageErrorCode::kIo, "tomb raider: cannot read a block");
     }
     BlockHeader header;
-    if (parseBlockHeader(image.data(), header) != BlockState::kUsed) {
+    if (parseBlockHeader(image.at(0), header) != BlockState::kUsed) {
       continue;  // erased (freed) since the list was taken
     }
-    scanBlock(image.data(), store.blockSize(), header.block_seq, [&](const ScannedRecord& r) {
+    scanBlock(image.at(0), store.blockSize(), header.block_seq, [&](const ScannedRecord& r) {
       if (r.header.tombstone) {
         return true;
       }

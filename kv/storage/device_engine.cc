@@ -334,6 +334,10 @@ EngineStats DeviceEngine::stats() const {
     out.defrag_blocks_pending = b.blocks_pending_defrag;
     out.write_errors = b.write_errors;
     out.device_full_errors = b.device_full_errors;
+    out.block_writes = b.block_writes;
+    out.block_write_us = b.block_write_us;
+    out.buffer_waits = b.buffer_waits;
+    out.buffer_wait_us = b.buffer_wait_us;
   }
   out.defrag_blocks_reclaimed = s.defrag_blocks_reclaimed.load(std::memory_order_relaxed);
   out.defrag_records_moved = s.defrag_records_moved.load(std::memory_order_relaxed);

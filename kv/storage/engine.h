@@ -50,6 +50,11 @@ struct EngineStats {
   uint64_t tombstones_reaped = 0;      // tombstones dropped by the tomb raider
   uint64_t cold_start_records = 0;     // record copies read by the last cold start
   uint64_t cold_start_ms = 0;          // duration of the last cold start
+  // Where a device engine's write time goes:
+  uint64_t block_writes = 0;    // device writes of data blocks (whole blocks or dirty pages)
+  uint64_t block_write_us = 0;  // time spent in them (with commit-to-device, their syncs too)
+  uint64_t buffer_waits = 0;    // writes that found every block buffer waiting for the device
+  uint64_t buffer_wait_us = 0;  // and the time they waited
 };
 
 class Engine {

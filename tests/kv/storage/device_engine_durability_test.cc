@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "kv/storage/block_format.h"
+#include "kv/storage/block_scanner.h"
 #include "kv/storage/device_engine.h"
 #include "kv/storage/storage_error.h"
 #include "tests/kv/storage/device_engine_fixture.h"
@@ -33,6 +35,50 @@ class DeviceEngineDurabilityTest : public testing::DeviceEngineFixture {
     ::close(fd);
   }
 };
+
+// Block buffers are reused without being cleared: what follows a block's
+// last record on the device must still be zeros, not a previous block's bytes.
+TEST_F(DeviceEngineDurabilityTest, BlocksWrittenFromReusedBuffersEndInZeros) {
+  {
+    auto engine = open();
+    ASSERT_NE(engine, nullptr);
+    // Big records first (many blocks, so every buffer is reused), then small
+    // ones, whose blocks end where the big ones' bytes still are.
+    for (uint64_t i = 0; i < 60; ++i) {
+      writeOk(*engine, makeRecord(i, 1, 20000));
+    }
+    for (uint64_t i = 60; i < 1000; ++i) {
+      writeOk(*engine, makeRecord(i, 1, 300 + i % 7));
+    }
+    ASSERT_TRUE(engine->shutdown().ok());
+  }
+  const std::string bytes = fileBytes();
+  ASSERT_EQ(bytes.size(), 64u * kBlockSize);
+  uint32_t used = 0;
+  for (uint32_t block = 0; block < 64; ++block) {
+    const auto* image = reinterpret_cast<const uint8_t*>(bytes.data()) + block * kBlockSize;
+    BlockHeader header;
+    if (parseBlockHeader(image, header) != BlockState::kUsed) {
+      continue;
+    }
+    ++used;
+    uint32_t end = kBlockHeaderSize;
+    const BlockScanResult scan =
+        scanBlock(image, kBlockSize, header.block_seq, [&](const ScannedRecord& r) {
+          end = r.offset + alignRecord(r.header.total_len);
+          return true;
+        });
+    EXPECT_EQ(scan.corrupt, 0u) << block;
+    for (uint32_t off = end; off < kBlockSize; ++off) {
+      ASSERT_EQ(image[off], 0) << "block " << block << " byte " << off << " after " << end;
+    }
+  }
+  EXPECT_GT(used, 20u);  // more than the buffer pool (8 + scratch)
+  auto engine = open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->stats().records, 1000u);
+  EXPECT_EQ(engine->stats().corrupt_records, 0u);
+}
 
 TEST_F(DeviceEngineDurabilityTest, ColdStartBringsBackEveryRecordAtItsNewestVersion) {
   constexpr uint64_t kRecords = 2000;

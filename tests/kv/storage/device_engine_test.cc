@@ -71,6 +71,20 @@ TEST_F(DeviceEngineTest, ReadsBackRecordsFromManySealedBlocks) {
   EXPECT_GT(s.index_bytes, 0u);
 }
 
+TEST_F(DeviceEngineTest, CountsItsBlockWritesAndTheirTime) {
+  auto engine = open();
+  ASSERT_NE(engine, nullptr);
+  constexpr uint64_t kRecords = 3000;  // ~10 write blocks, more than the buffer pool
+  for (uint64_t i = 0; i < kRecords; ++i) {
+    writeOk(*engine, makeRecord(i));
+  }
+  ASSERT_TRUE(engine->flushNow().ok());
+  const EngineStats s = engine->stats();
+  // Each sealed block once at least, and the open block's pages for the flush.
+  EXPECT_GE(s.block_writes, 64u - s.write_blocks_free);
+  EXPECT_GT(s.block_write_us, 0u);
+}
+
 TEST_F(DeviceEngineTest, RefusesARecordLargerThanAWriteBlock) {
   auto engine = open();
   ASSERT_NE(engine, nullptr);
