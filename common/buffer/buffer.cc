@@ -26,7 +26,7 @@ evbuffer* Buffer::ensure() {
 }
 
 void Buffer::releaseIfEmpty() {
-  if (buf_ != nullptr && reserved_base_ == nullptr && evbuffer_get_length(buf_) == 0) {
+  if (buf_ != nullptr && evbuffer_get_length(buf_) == 0) {
     evbuffer_free(buf_);
     buf_ = nullptr;
   }
@@ -97,22 +97,18 @@ ssize_t Buffer::search(std::string_view needle, size_t start) const {
   return found.pos;
 }
 
-uint8_t* Buffer::reserve(size_t size) {
+Buffer::Reservation Buffer::reserve(size_t size) {
   evbuffer_iovec vec;
   int n = evbuffer_reserve_space(ensure(), static_cast<ssize_t>(size), &vec, 1);
   REMORA_RELEASE_ASSERT(n == 1 && vec.iov_len >= size, "out of memory");
-  reserved_base_ = vec.iov_base;
-  reserved_len_ = vec.iov_len;
-  return static_cast<uint8_t*>(vec.iov_base);
+  return {static_cast<uint8_t*>(vec.iov_base), vec.iov_len};
 }
 
-void Buffer::commit(size_t size) {
-  REMORA_RELEASE_ASSERT(reserved_base_ != nullptr && size <= reserved_len_, "commit without reserve");
+void Buffer::commit(const Reservation& reservation, size_t size) {
+  REMORA_RELEASE_ASSERT(buf_ != nullptr && size <= reservation.length, "commit without reserve");
   evbuffer_iovec vec;
-  vec.iov_base = reserved_base_;
+  vec.iov_base = reservation.data;
   vec.iov_len = size;
-  reserved_base_ = nullptr;
-  reserved_len_ = 0;
   REMORA_RELEASE_ASSERT(evbuffer_commit_space(buf_, &vec, 1) == 0, "commit failed");
   releaseIfEmpty();
   if (size > 0) onLengthChanged();

@@ -54,10 +54,17 @@ class Buffer {
   // Returns the offset of `needle` or -1.
   ssize_t search(std::string_view needle, size_t start = 0) const;
 
-  // Reserves writable space of at least `size` bytes at the end, returns it;
-  // commit(n) then appends the first n bytes written there.
-  uint8_t* reserve(size_t size);
-  void commit(size_t size);
+  // Writable space at the end of the buffer, from reserve() to commit().
+  struct Reservation {
+    uint8_t* data;
+    size_t length;  // at least the size asked for
+  };
+  // Reserves writable space of at least `size` bytes at the end; commit(r, n)
+  // then appends the first n bytes written there. Every reservation must be
+  // committed, with n = 0 if nothing was written (an empty buffer is then
+  // released), and nothing else may change the buffer in between.
+  Reservation reserve(size_t size);
+  void commit(const Reservation& reservation, size_t size);
 
   // One readv(2) of at most `max_bytes`, appended to the buffer.
   IoCallResult readFromFd(int fd, size_t max_bytes);
@@ -73,8 +80,6 @@ class Buffer {
   void releaseIfEmpty();
 
   evbuffer* buf_ = nullptr;
-  void* reserved_base_ = nullptr;  // region handed out by reserve()
-  size_t reserved_len_ = 0;
 };
 
 using BufferPtr = std::unique_ptr<Buffer>;

@@ -85,6 +85,8 @@ enum class RunType {
   UntilNoEvents  // until nothing is left to wait for
 };
 
+class TimeoutList;
+
 class Dispatcher {
  public:
   virtual ~Dispatcher() = default;
@@ -95,6 +97,9 @@ class Dispatcher {
   virtual FileEventPtr createFileEvent(int fd, FileReadyCb cb, FileTriggerType trigger,
                                        uint32_t events) = 0;
   virtual SignalEventPtr listenForSignal(int signal_number, std::function<void()> cb) = 0;
+  // The dispatcher's one list of timeouts of `duration` (made on first use,
+  // destroyed with the dispatcher): see timeout_list.h.
+  virtual TimeoutList& timeoutList(std::chrono::milliseconds duration) = 0;
 
   // Accepts connections on `socket` (a bound, listening, non-blocking fd that
   // the caller keeps owning) and hands each to `callbacks`.

@@ -7,6 +7,7 @@
 
 #include "common/assert.h"
 #include "common/event/libevent_events.h"
+#include "common/event/timeout_list.h"
 #include "common/network/client_connection_impl.h"
 #include "common/network/connection_impl.h"
 #include "common/network/evdns_resolver.h"
@@ -39,6 +40,7 @@ LibeventDispatcher::LibeventDispatcher(std::string name) : name_(std::move(name)
 
 LibeventDispatcher::~LibeventDispatcher() {
   clearDeferredDeleteList();
+  timeout_lists_.clear();  // their timers, before the event_base
   event_free(post_event_);
   event_free(deferred_delete_event_);
   event_base_free(base_);
@@ -55,6 +57,14 @@ FileEventPtr LibeventDispatcher::createFileEvent(int fd, FileReadyCb cb, FileTri
 
 SignalEventPtr LibeventDispatcher::listenForSignal(int signal_number, std::function<void()> cb) {
   return std::make_unique<LibeventSignalEvent>(base_, signal_number, std::move(cb));
+}
+
+TimeoutList& LibeventDispatcher::timeoutList(std::chrono::milliseconds duration) {
+  for (auto& list : timeout_lists_) {
+    if (list->duration() == duration) return *list;
+  }
+  timeout_lists_.push_back(std::make_unique<TimeoutList>(*this, duration));
+  return *timeout_lists_.back();
 }
 
 network::ListenerPtr LibeventDispatcher::createListener(network::SocketFd& socket,

@@ -26,6 +26,7 @@ class LibeventDispatcher : public Dispatcher {
   FileEventPtr createFileEvent(int fd, FileReadyCb cb, FileTriggerType trigger,
                                uint32_t events) override;
   SignalEventPtr listenForSignal(int signal_number, std::function<void()> cb) override;
+  TimeoutList& timeoutList(std::chrono::milliseconds duration) override;
   network::ListenerPtr createListener(network::SocketFd& socket,
                                       network::ListenerCallbacks& callbacks) override;
   network::ConnectionPtr createServerConnection(network::SocketFd&& socket,
@@ -65,6 +66,7 @@ class LibeventDispatcher : public Dispatcher {
   std::vector<DeferredDeletablePtr> to_delete_;
   bool deleting_ = false;
   std::atomic<std::thread::id> run_thread_{};
+  std::vector<std::unique_ptr<TimeoutList>> timeout_lists_;  // a few durations at most
   MonotonicTime approximate_now_;
 };
 

@@ -2,7 +2,6 @@
 
 #include <event2/event.h>
 
-#include "common/assert.h"
 
 namespace remora::event {
 
@@ -31,21 +30,20 @@ uint32_t fromLibeventFlags(short what) {
 }
 }  // namespace
 
-LibeventTimer::LibeventTimer(event_base* base, TimerCb cb)
-    : cb_(std::move(cb)), event_(evtimer_new(base, &LibeventTimer::onFire, this)) {
-  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
+LibeventTimer::LibeventTimer(event_base* base, TimerCb cb) : cb_(std::move(cb)) {
+  evtimer_assign(&event_, base, &LibeventTimer::onFire, this);
 }
 
-LibeventTimer::~LibeventTimer() { event_free(event_); }
+LibeventTimer::~LibeventTimer() { evtimer_del(&event_); }
 
 void LibeventTimer::enableTimer(std::chrono::milliseconds delay) {
   timeval tv = toTimeval(delay);
-  evtimer_add(event_, &tv);
+  evtimer_add(&event_, &tv);
 }
 
-void LibeventTimer::disableTimer() { evtimer_del(event_); }
+void LibeventTimer::disableTimer() { evtimer_del(&event_); }
 
-bool LibeventTimer::enabled() const { return evtimer_pending(event_, nullptr) != 0; }
+bool LibeventTimer::enabled() const { return evtimer_pending(&event_, nullptr) != 0; }
 
 void LibeventTimer::onFire(int, short, void* arg) {
   // Copy: the callback may destroy the timer.
@@ -55,32 +53,32 @@ void LibeventTimer::onFire(int, short, void* arg) {
 
 LibeventFileEvent::LibeventFileEvent(event_base* base, int fd, FileReadyCb cb,
                                      FileTriggerType trigger, uint32_t events)
-    : base_(base), fd_(fd), cb_(std::move(cb)), trigger_(trigger), event_(event_new(base, -1, 0, nullptr, nullptr)) {
-  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
-  assign(events);
+    : cb_(std::move(cb)), trigger_(trigger) {
+  assign(base, fd, events);
 }
 
-LibeventFileEvent::~LibeventFileEvent() { event_free(event_); }
+LibeventFileEvent::~LibeventFileEvent() { event_del(&event_); }
 
-void LibeventFileEvent::assign(uint32_t events) {
+void LibeventFileEvent::assign(event_base* base, int fd, uint32_t events) {
   enabled_ = events;
   short flags = static_cast<short>(toLibeventFlags(events) | EV_PERSIST);
   if (trigger_ == FileTriggerType::Edge) flags |= EV_ET;
-  event_assign(event_, base_, fd_, flags, &LibeventFileEvent::onReady, this);
-  if (events != 0) event_add(event_, nullptr);
+  event_assign(&event_, base, fd, flags, &LibeventFileEvent::onReady, this);
+  if (events != 0) event_add(&event_, nullptr);
 }
 
 void LibeventFileEvent::setEnabled(uint32_t events) {
   if (events == enabled_) return;
-  event_del(event_);
-  assign(events);
+  event_del(&event_);
+  // The embedded event keeps its base and fd; re-assign with the new flags.
+  assign(event_get_base(&event_), event_get_fd(&event_), events);
   // event_del also dropped a pending activation; restore it.
-  if (activated_ != 0) event_active(event_, toLibeventFlags(activated_), 0);
+  if (activated_ != 0) event_active(&event_, toLibeventFlags(activated_), 0);
 }
 
 void LibeventFileEvent::activate(uint32_t events) {
   activated_ |= events;
-  event_active(event_, toLibeventFlags(events), 0);
+  event_active(&event_, toLibeventFlags(events), 0);
 }
 
 void LibeventFileEvent::onReady(int, short what, void* arg) {
@@ -91,13 +89,12 @@ void LibeventFileEvent::onReady(int, short what, void* arg) {
 
 LibeventSignalEvent::LibeventSignalEvent(event_base* base, int signal_number,
                                          std::function<void()> cb)
-    : cb_(std::move(cb)),
-      event_(evsignal_new(base, signal_number, &LibeventSignalEvent::onSignal, this)) {
-  REMORA_RELEASE_ASSERT(event_ != nullptr, "out of memory");
-  evsignal_add(event_, nullptr);
+    : cb_(std::move(cb)) {
+  evsignal_assign(&event_, base, signal_number, &LibeventSignalEvent::onSignal, this);
+  evsignal_add(&event_, nullptr);
 }
 
-LibeventSignalEvent::~LibeventSignalEvent() { event_free(event_); }
+LibeventSignalEvent::~LibeventSignalEvent() { evsignal_del(&event_); }
 
 void LibeventSignalEvent::onSignal(int, short, void* arg) {
   static_cast<LibeventSignalEvent*>(arg)->cb_();

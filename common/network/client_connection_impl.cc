@@ -18,9 +18,10 @@ SocketFd makeSocket(const Address& remote) {
 ClientConnectionImpl::ClientConnectionImpl(event::Dispatcher& dispatcher, const Address& remote,
                                            const Address* source, TransportSocketPtr transport)
     : ConnectionImpl(dispatcher, makeSocket(remote), std::move(transport), false),
-      remote_(remote) {
+      bind_source_(source != nullptr) {
   info().remote_address = remote;
-  if (source != nullptr) source_ = *source;
+  // Until connect() binds it, the local address is the requested source.
+  if (source != nullptr) info().local_address = *source;
 }
 
 void ClientConnectionImpl::connect() {
@@ -30,14 +31,16 @@ void ClientConnectionImpl::connect() {
     int fd = socket_.fd();
     // Nagle off, as on accepted sockets: small requests must not wait for an ACK.
     (void)setNoDelay(fd, true);
-    if (source_) {
+    if (bind_source_) {
       int one = 1;
       // The port is picked at connect time, so many connections can share one source IP.
       ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-      if (::bind(fd, source_->sockAddr(), source_->sockAddrLen()) != 0) immediate_error_ = errno;
+      const Address& source = info().local_address;
+      if (::bind(fd, source.sockAddr(), source.sockAddrLen()) != 0) immediate_error_ = errno;
     }
     if (immediate_error_ == 0) {
-      int rc = ::connect(fd, remote_.sockAddr(), remote_.sockAddrLen());
+      const Address& remote = info().remote_address;
+      int rc = ::connect(fd, remote.sockAddr(), remote.sockAddrLen());
       if (rc != 0 && errno != EINPROGRESS) immediate_error_ = errno;
     }
   }

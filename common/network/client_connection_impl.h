@@ -16,9 +16,8 @@ class ClientConnectionImpl : public ConnectionImpl, public ClientConnection {
   void onConnectReady() override;
 
  private:
-  Address remote_;
-  std::optional<Address> source_;
   int immediate_error_ = 0;
+  bool bind_source_;  // bind to info().local_address before connecting
   event::TimerPtr connect_timer_;
 };
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/buffer/buffer.h"
 #include "common/event/dispatcher.h"
@@ -55,15 +57,36 @@ class SpliceCallbacks {
   virtual void onSpliced(uint64_t bytes) = 0;
 };
 
-// Facts about a connection that filters, stats and access logs read.
+// What tls_inspector read from a connection's ClientHello.
+struct ClientHelloInfo {
+  std::string server_name;                          // SNI
+  std::vector<std::string> application_protocols;  // ALPN offered
+};
+
+// The values of ConnectionInfo::transport_protocol (Envoy's names).
+inline constexpr std::string_view kRawBufferProtocol = "raw_buffer";
+inline constexpr std::string_view kTlsProtocol = "tls";
+
+// Facts about a connection that filters, stats and access logs read. Kept
+// small: every connection has one (docs/architecture.md, "What a connection
+// costs"), and only TLS-inspected ones have a ClientHello.
 struct ConnectionInfo {
   Address local_address;
   Address remote_address;
   std::optional<Address> original_destination;  // set by the original_dst listener filter
-  std::string requested_server_name;            // SNI, set by tls_inspector
-  std::vector<std::string> application_protocols;  // ALPN offered, set by tls_inspector
-  std::string transport_protocol = "raw_buffer";   // "tls" when a ClientHello was seen
+  // Set by tls_inspector; shared when the accepted socket is handed off.
+  std::shared_ptr<const ClientHelloInfo> client_hello;
+  // kTlsProtocol when a ClientHello was seen; always one of the constants above.
+  std::string_view transport_protocol = kRawBufferProtocol;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
+
+  std::string_view requestedServerName() const {
+    return client_hello ? std::string_view(client_hello->server_name) : std::string_view();
+  }
+  const std::vector<std::string>& applicationProtocols() const {
+    static const std::vector<std::string> kNone;
+    return client_hello ? client_hello->application_protocols : kNone;
+  }
   // Where the connection's matching/handling is addressed: the original
   // destination if restored, else the local address.
   const Address& effectiveLocalAddress() const {

@@ -198,10 +198,11 @@ IoResult TlsTransportSocket::doRead(buffer::Buffer& buffer) {
       break;
     }
     ERR_clear_error();
-    uint8_t* space = buffer.reserve(kChunk);
-    int n = SSL_read(ssl_.get(), space, static_cast<int>(kChunk));
+    buffer::Buffer::Reservation space = buffer.reserve(kChunk);
+    int n = SSL_read(ssl_.get(), space.data, static_cast<int>(kChunk));
+    // Committed even when empty: an idle connection keeps no reserved chunk.
+    buffer.commit(space, n > 0 ? static_cast<size_t>(n) : 0);
     if (n > 0) {
-      buffer.commit(static_cast<size_t>(n));
       result.bytes_processed += static_cast<uint64_t>(n);
       continue;
     }

@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/network/address.h"
+#include "common/network/connection.h"
 
 namespace remora::filters {
 
@@ -34,6 +37,11 @@ enum class ResponseFlag : uint32_t {
 // "UF,URX" in Envoy's order, or "-" when no flag is set.
 std::string responseFlagsToString(uint32_t flags);
 
+// The string_view members point into what outlives the stream: the listener's
+// configuration (filter chain, cluster names), which the connection's
+// listener runtime keeps alive, the downstream connection's ClientHello, and
+// string literals. Copying names per connection cost a heap block each with
+// Istio's long names.
 struct StreamInfo {
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
   std::chrono::steady_clock::time_point start_monotonic = std::chrono::steady_clock::now();
@@ -41,18 +49,31 @@ struct StreamInfo {
   uint64_t bytes_sent = 0;      // to downstream
   uint32_t response_flags = 0;
   uint64_t connection_id = 0;
-  network::Address downstream_local_address;   // after original_dst restoration
-  network::Address downstream_remote_address;
-  network::Address downstream_direct_local_address;
+  // The downstream connection's addresses and ClientHello (it outlives the
+  // stream); its effectiveLocalAddress() is the local address after
+  // original_dst restoration.
+  const network::ConnectionInfo* downstream = nullptr;
   std::optional<network::Address> upstream_host;
   std::optional<network::Address> upstream_local_address;
-  std::string upstream_cluster;
-  std::string requested_server_name;
-  std::string downstream_peer_uri_san;
-  std::string upstream_peer_uri_san;
-  std::string upstream_transport_failure_reason;
-  std::string connection_termination_details;
-  std::string filter_chain_name;
+  std::string_view upstream_cluster;
+  std::string_view filter_chain_name;
+
+  // Strings few connections have (TLS peers, failures, denials), allocated on
+  // first write: a plaintext connection carries one pointer for all of them.
+  struct Details {
+    std::string downstream_peer_uri_san;
+    std::string upstream_peer_uri_san;
+    std::string upstream_transport_failure_reason;
+    std::string connection_termination_details;
+  };
+  Details& details() {
+    if (!details_) details_ = std::make_unique<Details>();
+    return *details_;
+  }
+  const Details& details() const {
+    static const Details kNone;
+    return details_ ? *details_ : kNone;
+  }
 
   void setFlag(ResponseFlag flag) { response_flags |= static_cast<uint32_t>(flag); }
   bool hasFlag(ResponseFlag flag) const { return (response_flags & static_cast<uint32_t>(flag)) != 0; }
@@ -60,6 +81,9 @@ struct StreamInfo {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  start_monotonic);
   }
+
+ private:
+  std::unique_ptr<Details> details_;
 };
 
 }  // namespace remora::filters

@@ -106,10 +106,7 @@ ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::Connect
       connection_(std::move(connection)) {
   const auto& info = connection_->info();
   stream_info_.connection_id = connection_->id();
-  stream_info_.downstream_local_address = info.effectiveLocalAddress();
-  stream_info_.downstream_direct_local_address = info.local_address;
-  stream_info_.downstream_remote_address = info.remote_address;
-  stream_info_.requested_server_name = info.requested_server_name;
+  stream_info_.downstream = &info;
   stream_info_.filter_chain_name = chain.name;
   filter_manager_ = std::make_unique<filters::FilterManagerImpl>(
       *connection_, listener.handler().clusterManager(), stream_info_);
@@ -136,7 +133,7 @@ ActiveConnection::~ActiveConnection() {
 
 void ActiveConnection::onTransportReady() {
   if (const auto* peer = connection_->transportSocket().peerSecurity()) {
-    stream_info_.downstream_peer_uri_san = peer->uri_san;
+    stream_info_.details().downstream_peer_uri_san = peer->uri_san;
   }
 }
 
@@ -254,8 +251,7 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
   conn_info.local_address = info.local_address;
   conn_info.remote_address = info.remote_address;
   conn_info.original_destination = info.original_destination;
-  conn_info.requested_server_name = info.requested_server_name;
-  conn_info.application_protocols = info.application_protocols;
+  conn_info.client_hello = info.client_hello;
   conn_info.transport_protocol = info.transport_protocol;
   connection->setBufferLimits(runtime_->config().per_connection_buffer_limit_bytes);
   auto active = std::make_unique<ActiveConnection>(*this, std::move(connection), *chain);

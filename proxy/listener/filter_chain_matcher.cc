@@ -34,7 +34,7 @@ int cidrScore(const std::vector<network::CidrRange>& ranges, const network::Addr
   return best;
 }
 
-int serverNameScore(const std::vector<std::string>& names, const std::string& sni) {
+int serverNameScore(const std::vector<std::string>& names, std::string_view sni) {
   if (sni.empty()) return 0;
   int best = 0;
   for (const auto& n : names) {
@@ -64,7 +64,7 @@ int selectFilterChain(const Chains& chains, const network::ConnectionInfo& info)
   c = narrow(chains, c, [&](const auto& m) { return cidrScore(m.prefix_ranges, local.unmapped()); },
              [](const auto& m) { return m.prefix_ranges.empty(); });
   c = narrow(chains, c,
-             [&](const auto& m) { return serverNameScore(m.server_names, info.requested_server_name); },
+             [&](const auto& m) { return serverNameScore(m.server_names, info.requestedServerName()); },
              [](const auto& m) { return m.server_names.empty(); });
   c = narrow(chains, c,
              [&](const auto& m) {
@@ -74,7 +74,7 @@ int selectFilterChain(const Chains& chains, const network::ConnectionInfo& info)
   c = narrow(chains, c,
              [&](const auto& m) {
                for (const auto& p : m.application_protocols) {
-                 for (const auto& offered : info.application_protocols) {
+                 for (const auto& offered : info.applicationProtocols()) {
                    if (p == offered) return 1;
                  }
                }

@@ -24,7 +24,7 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string orDash(const std::string& s) { return s.empty() ? "-" : s; }
+std::string_view orDash(std::string_view s) { return s.empty() ? "-" : s; }
 }  // namespace
 
 Result<Formatter> Formatter::parse(const std::string& format) {
@@ -94,6 +94,7 @@ Result<Formatter> Formatter::parse(const std::string& format) {
 
 std::string Formatter::format(const StreamInfo& s) const {
   std::string out;
+  const network::ConnectionInfo* d = s.downstream;
   for (const auto& p : pieces_) {
     switch (p.op) {
       case Op::Literal: out += p.text; break;
@@ -110,16 +111,28 @@ std::string Formatter::format(const StreamInfo& s) const {
       case Op::UpstreamLocalAddress:
         out += s.upstream_local_address ? s.upstream_local_address->toString() : "-";
         break;
-      case Op::DownstreamRemoteAddress: out += s.downstream_remote_address.toString(); break;
-      case Op::DownstreamRemoteAddressWithoutPort: out += s.downstream_remote_address.ip(); break;
-      case Op::DownstreamLocalAddress: out += s.downstream_local_address.toString(); break;
-      case Op::DownstreamLocalAddressWithoutPort: out += s.downstream_local_address.ip(); break;
-      case Op::DownstreamDirectLocalAddress: out += s.downstream_direct_local_address.toString(); break;
-      case Op::RequestedServerName: out += orDash(s.requested_server_name); break;
-      case Op::DownstreamPeerUriSan: out += orDash(s.downstream_peer_uri_san); break;
-      case Op::UpstreamPeerUriSan: out += orDash(s.upstream_peer_uri_san); break;
-      case Op::UpstreamTransportFailureReason: out += orDash(s.upstream_transport_failure_reason); break;
-      case Op::ConnectionTerminationDetails: out += orDash(s.connection_termination_details); break;
+      case Op::DownstreamRemoteAddress:
+        out += d != nullptr ? d->remote_address.toString() : "-";
+        break;
+      case Op::DownstreamRemoteAddressWithoutPort:
+        out += d != nullptr ? d->remote_address.ip() : "-";
+        break;
+      case Op::DownstreamLocalAddress:
+        out += d != nullptr ? d->effectiveLocalAddress().toString() : "-";
+        break;
+      case Op::DownstreamLocalAddressWithoutPort:
+        out += d != nullptr ? d->effectiveLocalAddress().ip() : "-";
+        break;
+      case Op::DownstreamDirectLocalAddress:
+        out += d != nullptr ? d->local_address.toString() : "-";
+        break;
+      case Op::RequestedServerName:
+        out += orDash(d != nullptr ? d->requestedServerName() : std::string_view());
+        break;
+      case Op::DownstreamPeerUriSan: out += orDash(s.details().downstream_peer_uri_san); break;
+      case Op::UpstreamPeerUriSan: out += orDash(s.details().upstream_peer_uri_san); break;
+      case Op::UpstreamTransportFailureReason: out += orDash(s.details().upstream_transport_failure_reason); break;
+      case Op::ConnectionTerminationDetails: out += orDash(s.details().connection_termination_details); break;
       case Op::ConnectionId: out += std::to_string(s.connection_id); break;
       case Op::FilterChainName: out += orDash(s.filter_chain_name); break;
     }

@@ -25,7 +25,7 @@ class ConnectionAttributes : public Attributes {
     return connection_.transportSocket().peerSecurity();
   }
   std::string_view requestedServerName() const override {
-    return connection_.info().requested_server_name;
+    return connection_.info().requestedServerName();
   }
 
  private:

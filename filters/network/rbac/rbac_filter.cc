@@ -30,8 +30,8 @@ bool RbacNetworkFilter::allow() {
              callbacks_->connection().info().remote_address.toString(),
              peer != nullptr ? peer->uri_san : std::string("no peer identity"), result.enforced_policy);
   callbacks_->streamInfo().setFlag(ResponseFlag::UnauthorizedExternalService);
-  callbacks_->streamInfo().connection_termination_details = "rbac_access_denied_matched_policy[" +
-                                                            result.enforced_policy + "]";
+  callbacks_->streamInfo().details().connection_termination_details =
+      "rbac_access_denied_matched_policy[" + result.enforced_policy + "]";
   callbacks_->connection().close(network::ConnectionCloseType::NoFlush);
   return false;
 }

@@ -36,7 +36,8 @@ FilterStatus TcpProxyFilter::onNewConnection() {
   config_->stats->downstream_cx_total.inc();
   cluster_name_ = config_->pickCluster(randomDraw(config_->total_weight));
   callbacks_->streamInfo().upstream_cluster = cluster_name_;
-  lb_context_.original_destination = callbacks_->connection().info().original_destination;
+  lb_context_ = std::make_unique<upstream::LoadBalancerContext>();
+  lb_context_->original_destination = callbacks_->connection().info().original_destination;
   connectUpstream();
   // Downstream bytes wait (reading paused) until the upstream is connected.
   return upstream_ && !upstream_connected_ ? FilterStatus::StopIteration : FilterStatus::Continue;
@@ -51,7 +52,7 @@ void TcpProxyFilter::connectUpstream() {
     return;
   }
   ++connect_attempts_;
-  auto result = cluster->createConnection(callbacks_->connection().dispatcher(), lb_context_, {});
+  auto result = cluster->createConnection(callbacks_->connection().dispatcher(), *lb_context_, {});
   if (!result.connection) {
     callbacks_->streamInfo().setFlag(result.failure == upstream::ConnectFailure::ConnectionOverflow
                                          ? ResponseFlag::UpstreamOverflow
@@ -60,7 +61,7 @@ void TcpProxyFilter::connectUpstream() {
     return;
   }
   upstream_ = std::move(result.connection);
-  lb_context_.attempted_hosts.push_back(upstream_->host());
+  lb_context_->attempted_hosts.push_back(upstream_->host());
   callbacks_->streamInfo().upstream_host = upstream_->host()->address();
   network::ClientConnection& conn = upstream_->connection();
   conn.addConnectionCallbacks(upstream_callbacks_);
@@ -119,10 +120,11 @@ void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {
   if (event == network::ConnectionEvent::Connected) {
     upstream_connected_ = true;
     upstream_->markConnected();
+    lb_context_.reset();  // no more attempts: the connection does not keep it
     auto& info = callbacks_->streamInfo();
     info.upstream_local_address = upstream_->connection().info().local_address;
     if (const auto* peer = upstream_->connection().transportSocket().peerSecurity()) {
-      info.upstream_peer_uri_san = peer->uri_san;
+      info.details().upstream_peer_uri_san = peer->uri_san;
     }
     resetIdleTimer();
     callbacks_->continueReading();
@@ -134,7 +136,7 @@ void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {
     return;
   }
   auto reason = upstream_->connection().transportFailureReason();
-  if (!reason.empty()) callbacks_->streamInfo().upstream_transport_failure_reason = std::string(reason);
+  if (!reason.empty()) callbacks_->streamInfo().details().upstream_transport_failure_reason = reason;
   releaseUpstream(network::ConnectionCloseType::NoFlush);
   closeDownstream(network::ConnectionCloseType::FlushWrite);
 }
@@ -142,7 +144,7 @@ void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {
 void TcpProxyFilter::onConnectFailure(bool timeout) {
   upstream_->markConnectFailed(timeout);
   auto reason = upstream_->connection().transportFailureReason();
-  if (!reason.empty()) callbacks_->streamInfo().upstream_transport_failure_reason = std::string(reason);
+  if (!reason.empty()) callbacks_->streamInfo().details().upstream_transport_failure_reason = reason;
   releaseUpstream(network::ConnectionCloseType::NoFlush);
   if (callbacks_->connection().state() != network::ConnectionState::Open) return;
   if (connect_attempts_ < config_->max_connect_attempts) {
@@ -161,7 +163,7 @@ void TcpProxyFilter::onConnectFailure(bool timeout) {
 void TcpProxyFilter::onEvent(network::ConnectionEvent event) {
   if (event == network::ConnectionEvent::Connected) return;
   // The downstream connection closed.
-  if (idle_timer_) idle_timer_->disableTimer();
+  idle_timeout_.cancel();
   if (upstream_) {
     if (!upstream_connected_) callbacks_->streamInfo().setFlag(ResponseFlag::DownstreamConnectionTermination);
     releaseUpstream(upstream_connected_ ? network::ConnectionCloseType::FlushWrite
@@ -211,16 +213,16 @@ void TcpProxyFilter::releaseUpstream(network::ConnectionCloseType close_type) {
 
 void TcpProxyFilter::resetIdleTimer() {
   if (config_->idle_timeout.count() == 0) return;
-  if (!idle_timer_) {
-    idle_timer_ = callbacks_->connection().dispatcher().createTimer([this] { onIdleTimeout(); });
+  if (idle_list_ == nullptr) {
+    idle_list_ = &callbacks_->connection().dispatcher().timeoutList(config_->idle_timeout);
   }
-  idle_timer_->enableTimer(config_->idle_timeout);
+  idle_timeout_.restart(*idle_list_);
 }
 
 void TcpProxyFilter::onIdleTimeout() {
   config_->stats->idle_timeout.inc();
   callbacks_->streamInfo().setFlag(ResponseFlag::StreamIdleTimeout);
-  callbacks_->streamInfo().connection_termination_details = "idle_timeout";
+  callbacks_->streamInfo().details().connection_termination_details = "idle_timeout";
   releaseUpstream(network::ConnectionCloseType::NoFlush);
   closeDownstream(network::ConnectionCloseType::NoFlush);
 }

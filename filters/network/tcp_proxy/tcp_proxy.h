@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/event/dispatcher.h"
+#include "common/event/timeout_list.h"
 #include "filters/network/network_filter.h"
 #include "filters/network/tcp_proxy/config.h"
 #include "proxy/upstream/upstream.h"
@@ -78,9 +79,12 @@ class TcpProxyFilter : public ReadFilter,
   ReadFilterCallbacks* callbacks_ = nullptr;
   UpstreamCallbacks upstream_callbacks_{*this};
   upstream::UpstreamConnectionPtr upstream_;
-  upstream::LoadBalancerContext lb_context_;
-  std::string cluster_name_;
-  event::TimerPtr idle_timer_;
+  // The attempts so far (hosts tried), only until the upstream is connected.
+  std::unique_ptr<upstream::LoadBalancerContext> lb_context_;
+  std::string_view cluster_name_;  // in config_'s cluster list
+  // The worker's shared list for this idle_timeout (set on first use).
+  event::TimeoutList* idle_list_ = nullptr;
+  event::TimeoutList::Entry idle_timeout_{[this] { onIdleTimeout(); }};
   uint32_t connect_attempts_ = 0;
   bool upstream_connected_ = false;
   bool downstream_paused_ = false;

@@ -64,9 +64,10 @@ TEST_F(WatermarkBufferTest, DisablingWatermarksReleasesAPausedWriter) {
 TEST(BufferTest, ReserveCommitAppendsOnlyCommittedBytes) {
   Buffer buffer;
   buffer.add("head");
-  uint8_t* space = buffer.reserve(100);
-  std::memcpy(space, "tail-and-junk", 13);
-  buffer.commit(4);
+  Buffer::Reservation space = buffer.reserve(100);
+  ASSERT_GE(space.length, 100u);
+  std::memcpy(space.data, "tail-and-junk", 13);
+  buffer.commit(space, 4);
   EXPECT_EQ(buffer.toString(), "headtail");
   EXPECT_EQ(buffer.search("dt"), 3);
   EXPECT_EQ(buffer.search("zz"), -1);

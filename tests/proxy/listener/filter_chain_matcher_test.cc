@@ -7,15 +7,19 @@ namespace {
 
 config::FilterChainMatch match() { return {}; }
 
+// `transport` is "raw_buffer" or "tls": ConnectionInfo keeps a view of it.
 network::ConnectionInfo conn(const std::string& local, const std::string& remote,
-                             const std::string& transport = "raw_buffer", const std::string& sni = "",
-                             std::vector<std::string> alpn = {}) {
+                             std::string_view transport = network::kRawBufferProtocol,
+                             const std::string& sni = "", std::vector<std::string> alpn = {}) {
   network::ConnectionInfo info;
   info.local_address = *network::Address::fromString(local);
   info.remote_address = *network::Address::fromString(remote);
-  info.transport_protocol = transport;
-  info.requested_server_name = sni;
-  info.application_protocols = std::move(alpn);
+  info.transport_protocol = transport == network::kTlsProtocol ? network::kTlsProtocol
+                                                              : network::kRawBufferProtocol;
+  if (!sni.empty() || !alpn.empty()) {
+    info.client_hello = std::make_shared<const network::ClientHelloInfo>(
+        network::ClientHelloInfo{sni, std::move(alpn)});
+  }
   return info;
 }
 
