@@ -54,7 +54,7 @@ void TimeoutList::onTimer() {
     }
     Entry& due = *head_;
     unlink(due);
-    due.on_timeout_();
+    due.onTimeout();
   }
 }
 

@@ -19,11 +19,11 @@ namespace remora::event {
 
 class TimeoutList {
  public:
-  // Embedded in its owner; unlinks itself when destroyed.
+  // A base of its owner, which implements onTimeout() (40 bytes: no
+  // std::function, no heap); unlinks itself when destroyed.
   class Entry {
    public:
-    explicit Entry(std::function<void()> on_timeout) : on_timeout_(std::move(on_timeout)) {}
-    ~Entry() { cancel(); }
+    Entry() = default;
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
 
@@ -32,9 +32,14 @@ class TimeoutList {
     void cancel();
     bool armed() const { return list_ != nullptr; }
 
+   protected:
+    ~Entry() { cancel(); }
+    // Called once the timeout expires; the entry is disarmed by then and may
+    // be restarted or destroyed (with its owner) here.
+    virtual void onTimeout() = 0;
+
    private:
     friend class TimeoutList;
-    std::function<void()> on_timeout_;
     TimeoutList* list_ = nullptr;
     Entry* prev_ = nullptr;
     Entry* next_ = nullptr;

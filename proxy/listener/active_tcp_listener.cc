@@ -108,8 +108,7 @@ ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::Connect
   stream_info_.connection_id = connection_->id();
   stream_info_.downstream = &info;
   stream_info_.filter_chain_name = chain.name;
-  filter_manager_ = std::make_unique<filters::FilterManagerImpl>(
-      *connection_, listener.handler().clusterManager(), stream_info_);
+  filter_manager_.emplace(*connection_, listener.handler().clusterManager(), stream_info_);
   for (const auto& factory : chain.factories) factory(*filter_manager_);
   connection_->addConnectionCallbacks(*this);
   auto& stats = runtime_->stats();

@@ -6,6 +6,7 @@
 
 #include <list>
 #include <memory>
+#include <optional>
 
 #include "common/event/dispatcher.h"
 #include "common/network/listener.h"
@@ -64,7 +65,9 @@ class ActiveConnection : public network::ConnectionCallbacks, public event::Defe
   uint32_t worker_index_;
   network::ConnectionPtr connection_;
   filters::StreamInfo stream_info_;
-  std::unique_ptr<filters::FilterManagerImpl> filter_manager_;
+  // In place, not on the heap: every connection has one. Reset before the
+  // connection, which its filters reference.
+  std::optional<filters::FilterManagerImpl> filter_manager_;
   // Bounds a secure transport's handshake (slow or silent peers).
   event::TimerPtr handshake_timer_;
   std::list<std::unique_ptr<ActiveConnection>>::iterator self_;

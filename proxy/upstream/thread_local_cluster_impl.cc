@@ -118,8 +118,8 @@ CreateConnectionResult ThreadLocalClusterImpl::createConnection(
       host->address(), source ? &*source : nullptr, info_->transportSocketFactory().create(options));
   connection->setConnectTimeout(info_->connectTimeout());
   connection->setBufferLimits(info_->perConnectionBufferLimitBytes());
-  result.connection = std::make_unique<UpstreamConnectionImpl>(dispatcher, info_, std::move(host),
-                                                               std::move(connection));
+  result.connection =
+      std::make_unique<UpstreamConnectionImpl>(info_, std::move(host), std::move(connection));
   return result;
 }
 

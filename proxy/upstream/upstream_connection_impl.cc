@@ -2,18 +2,13 @@
 
 namespace remora::upstream {
 
-UpstreamConnectionImpl::UpstreamConnectionImpl(event::Dispatcher& dispatcher,
-                                               ClusterInfoImplConstSharedPtr info,
+UpstreamConnectionImpl::UpstreamConnectionImpl(ClusterInfoImplConstSharedPtr info,
                                                HostImplConstSharedPtr host,
                                                network::ClientConnectionPtr connection)
-    : dispatcher_(dispatcher),
-      info_(std::move(info)),
-      host_(std::move(host)),
-      host_base_(host_),
-      connection_(std::move(connection)) {
+    : info_(std::move(info)), host_(std::move(host)), connection_(std::move(connection)) {
   info_->stats().upstream_cx_total.inc();
   info_->stats().upstream_cx_active.inc();
-  host_->onConnectionOpened();
+  hostImpl().onConnectionOpened();
 }
 
 UpstreamConnectionImpl::~UpstreamConnectionImpl() {
@@ -22,17 +17,18 @@ UpstreamConnectionImpl::~UpstreamConnectionImpl() {
   info_->stats().upstream_cx_active.dec();
   info_->stats().upstream_cx_rx_bytes_total.inc(connection_->bytesReceived());
   info_->stats().upstream_cx_tx_bytes_total.inc(connection_->bytesSent());
-  host_->onConnectionClosed();
+  hostImpl().onConnectionClosed();
   if (connection_->state() != network::ConnectionState::Closed) {
     connection_->close(network::ConnectionCloseType::NoFlush);
   }
-  dispatcher_.deferredDelete(std::move(connection_));
+  event::Dispatcher& dispatcher = connection_->dispatcher();
+  dispatcher.deferredDelete(std::move(connection_));
 }
 
 void UpstreamConnectionImpl::markConnected() {
   if (!pending_) return;
   releasePending();
-  host_->reportConnectResult(true);
+  hostImpl().reportConnectResult(true);
 }
 
 void UpstreamConnectionImpl::markConnectFailed(bool timeout) {
@@ -41,8 +37,8 @@ void UpstreamConnectionImpl::markConnectFailed(bool timeout) {
   // As in Envoy, a timeout is also a connect failure.
   info_->stats().upstream_cx_connect_fail.inc();
   if (timeout) info_->stats().upstream_cx_connect_timeout.inc();
-  host_->onConnectFailed();
-  host_->reportConnectResult(false);
+  hostImpl().onConnectFailed();
+  hostImpl().reportConnectResult(false);
 }
 
 void UpstreamConnectionImpl::releasePending() {

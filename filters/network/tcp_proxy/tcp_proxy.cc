@@ -163,7 +163,7 @@ void TcpProxyFilter::onConnectFailure(bool timeout) {
 void TcpProxyFilter::onEvent(network::ConnectionEvent event) {
   if (event == network::ConnectionEvent::Connected) return;
   // The downstream connection closed.
-  idle_timeout_.cancel();
+  event::TimeoutList::Entry::cancel();
   if (upstream_) {
     if (!upstream_connected_) callbacks_->streamInfo().setFlag(ResponseFlag::DownstreamConnectionTermination);
     releaseUpstream(upstream_connected_ ? network::ConnectionCloseType::FlushWrite
@@ -216,10 +216,10 @@ void TcpProxyFilter::resetIdleTimer() {
   if (idle_list_ == nullptr) {
     idle_list_ = &callbacks_->connection().dispatcher().timeoutList(config_->idle_timeout);
   }
-  idle_timeout_.restart(*idle_list_);
+  event::TimeoutList::Entry::restart(*idle_list_);
 }
 
-void TcpProxyFilter::onIdleTimeout() {
+void TcpProxyFilter::onTimeout() {
   config_->stats->idle_timeout.inc();
   callbacks_->streamInfo().setFlag(ResponseFlag::StreamIdleTimeout);
   callbacks_->streamInfo().details().connection_termination_details = "idle_timeout";

@@ -17,7 +17,8 @@ namespace remora::filters::tcp_proxy {
 
 class TcpProxyFilter : public ReadFilter,
                        public network::ConnectionCallbacks,
-                       public network::SpliceCallbacks {
+                       public network::SpliceCallbacks,
+                       private event::TimeoutList::Entry {
  public:
   explicit TcpProxyFilter(TcpProxyConfigConstSharedPtr config);
   ~TcpProxyFilter() override;
@@ -71,7 +72,7 @@ class TcpProxyFilter : public ReadFilter,
   void pauseDownstream(bool pause);
   void releaseUpstream(network::ConnectionCloseType close_type);
   void resetIdleTimer();
-  void onIdleTimeout();
+  void onTimeout() override;  // the idle timeout
   void closeDownstream(network::ConnectionCloseType type);
   void logAccess();
 
@@ -82,9 +83,9 @@ class TcpProxyFilter : public ReadFilter,
   // The attempts so far (hosts tried), only until the upstream is connected.
   std::unique_ptr<upstream::LoadBalancerContext> lb_context_;
   std::string_view cluster_name_;  // in config_'s cluster list
-  // The worker's shared list for this idle_timeout (set on first use).
+  // The worker's shared list for this idle_timeout (set on first use); the
+  // session is its entry (TimeoutList::Entry::onTimeout is the idle timeout).
   event::TimeoutList* idle_list_ = nullptr;
-  event::TimeoutList::Entry idle_timeout_{[this] { onIdleTimeout(); }};
   uint32_t connect_attempts_ = 0;
   bool upstream_connected_ = false;
   bool downstream_paused_ = false;

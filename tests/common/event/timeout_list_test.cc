@@ -12,6 +12,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// An entry that runs a callback: the tests' stand-in for an owner.
+class CallbackEntry : public TimeoutList::Entry {
+ public:
+  explicit CallbackEntry(std::function<void()> cb) : cb_(std::move(cb)) {}
+  ~CallbackEntry() = default;
+
+ private:
+  void onTimeout() override { cb_(); }
+  std::function<void()> cb_;
+};
+
 class TimeoutListTest : public ::testing::Test {
  protected:
   // Runs the loop until no timer is left (the list's timer stops once it is empty).
@@ -24,8 +35,8 @@ class TimeoutListTest : public ::testing::Test {
 TEST_F(TimeoutListTest, EntriesFireInDeadlineOrderAfterTheDuration) {
   TimeoutList& list = dispatcher_->timeoutList(milliseconds(20));
   EXPECT_EQ(&list, &dispatcher_->timeoutList(milliseconds(20)));  // one list per duration
-  TimeoutList::Entry a([&] { fired_.push_back("a"); });
-  TimeoutList::Entry b([&] { fired_.push_back("b"); });
+  CallbackEntry a([&] { fired_.push_back("a"); });
+  CallbackEntry b([&] { fired_.push_back("b"); });
   auto start = std::chrono::steady_clock::now();
   a.restart(list);
   b.restart(list);
@@ -39,8 +50,8 @@ TEST_F(TimeoutListTest, EntriesFireInDeadlineOrderAfterTheDuration) {
 
 TEST_F(TimeoutListTest, RestartPushesTheDeadlineBack) {
   TimeoutList& list = dispatcher_->timeoutList(milliseconds(40));
-  TimeoutList::Entry a([&] { fired_.push_back("a"); });
-  TimeoutList::Entry b([&] { fired_.push_back("b"); });
+  CallbackEntry a([&] { fired_.push_back("a"); });
+  CallbackEntry b([&] { fired_.push_back("b"); });
   a.restart(list);
   b.restart(list);
   // Activity on `a` 20 ms in: it now times out after `b`, though it was armed first.
@@ -52,8 +63,8 @@ TEST_F(TimeoutListTest, RestartPushesTheDeadlineBack) {
 
 TEST_F(TimeoutListTest, CancelledEntryNeverFires) {
   TimeoutList& list = dispatcher_->timeoutList(milliseconds(5));
-  TimeoutList::Entry a([&] { fired_.push_back("a"); });
-  TimeoutList::Entry b([&] { fired_.push_back("b"); });
+  CallbackEntry a([&] { fired_.push_back("a"); });
+  CallbackEntry b([&] { fired_.push_back("b"); });
   a.restart(list);
   b.restart(list);
   a.cancel();
@@ -64,10 +75,10 @@ TEST_F(TimeoutListTest, CancelledEntryNeverFires) {
 
 TEST_F(TimeoutListTest, CallbackMayDestroyOtherEntriesOrRestartItself) {
   TimeoutList& list = dispatcher_->timeoutList(milliseconds(5));
-  auto victim = std::make_unique<TimeoutList::Entry>([&] { fired_.push_back("victim"); });
+  auto victim = std::make_unique<CallbackEntry>([&] { fired_.push_back("victim"); });
   int again = 0;
-  TimeoutList::Entry* self = nullptr;
-  TimeoutList::Entry killer([&] {
+  CallbackEntry* self = nullptr;
+  CallbackEntry killer([&] {
     fired_.push_back("killer");
     victim.reset();  // due at the same time, after this one
     if (++again < 2) self->restart(list);
@@ -80,7 +91,7 @@ TEST_F(TimeoutListTest, CallbackMayDestroyOtherEntriesOrRestartItself) {
 }
 
 TEST_F(TimeoutListTest, DestroyingTheDispatcherDisarmsEntries) {
-  TimeoutList::Entry a([&] { fired_.push_back("a"); });
+  CallbackEntry a([&] { fired_.push_back("a"); });
   a.restart(dispatcher_->timeoutList(milliseconds(1000)));
   dispatcher_.reset();
   EXPECT_FALSE(a.armed());  // and its destructor has nothing to unlink
