@@ -55,12 +55,8 @@ void ConnectionImpl::addConnectionCallbacks(ConnectionCallbacks& callbacks) {
 
 void ConnectionImpl::removeConnectionCallbacks(ConnectionCallbacks& callbacks) {
   // Removal during a dispatch only blanks the slot, so iteration stays valid.
-  for (auto& entry : callbacks_) {
-    if (entry == &callbacks) entry = nullptr;
-  }
-  if (!dispatching_callbacks_) {
-    callbacks_.erase(std::remove(callbacks_.begin(), callbacks_.end(), nullptr), callbacks_.end());
-  }
+  callbacks_.clear(&callbacks);
+  if (!dispatching_callbacks_) callbacks_.removeNulls();
 }
 
 void ConnectionImpl::setReadSink(ReadSink* sink) {
@@ -126,7 +122,7 @@ void ConnectionImpl::raiseEvent(ConnectionEvent event) {
   }
   if (outer) {
     dispatching_callbacks_ = false;
-    callbacks_.erase(std::remove(callbacks_.begin(), callbacks_.end(), nullptr), callbacks_.end());
+    callbacks_.removeNulls();
   }
 }
 

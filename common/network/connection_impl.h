@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/buffer/watermark_buffer.h"
+#include "common/small_ptr_vector.h"
 #include "common/network/connection.h"
 #include "common/network/socket.h"
 #include "common/network/splice_pipe.h"
@@ -94,7 +95,7 @@ class ConnectionImpl : public virtual Connection,
   ConnectionInfo info_;
   buffer::WatermarkBuffer read_buffer_;
   buffer::WatermarkBuffer write_buffer_;
-  std::vector<ConnectionCallbacks*> callbacks_;
+  SmallPtrVector<ConnectionCallbacks, 2> callbacks_;
   ReadSink* sink_ = nullptr;
   event::TimerPtr delayed_close_timer_;
   std::unique_ptr<Splice> splice_;

@@ -255,8 +255,7 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
   connection->setBufferLimits(runtime_->config().per_connection_buffer_limit_bytes);
   auto active = std::make_unique<ActiveConnection>(*this, std::move(connection), *chain);
   ActiveConnection& ref = *active;
-  connections_.push_front(std::move(active));
-  ref.self_ = connections_.begin();
+  linkConnection(std::move(active));
   if (ref.filter_manager_->empty()) {
     ref.connection().close(network::ConnectionCloseType::NoFlush);
     return;
@@ -284,13 +283,13 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
 void ActiveTcpListener::stopAccepting() { listener_.reset(); }
 
 void ActiveTcpListener::closeAllConnections() {
-  while (!connections_.empty()) {
+  while (connections_ != nullptr) {
     // Closing raises the event that moves the connection out of the list.
-    auto& front = connections_.front();
-    if (front->connection().state() != network::ConnectionState::Closed) {
-      front->connection().close(network::ConnectionCloseType::NoFlush);
+    ActiveConnection& front = *connections_;
+    if (front.connection().state() != network::ConnectionState::Closed) {
+      front.connection().close(network::ConnectionCloseType::NoFlush);
     } else {
-      connections_.pop_front();
+      unlinkConnection(front);  // destroyed here
     }
   }
   sockets_.clear();
@@ -308,10 +307,24 @@ void ActiveTcpListener::removeSocket(ActiveTcpSocket& socket) {
 }
 
 void ActiveTcpListener::removeConnection(ActiveConnection& connection) {
-  auto it = connection.self_;
-  handler_.dispatcher().deferredDelete(std::move(*it));
-  connections_.erase(it);
+  handler_.dispatcher().deferredDelete(unlinkConnection(connection));
   if (connectionCount() == 0) handler_.onListenerEmpty(*this);
+}
+
+void ActiveTcpListener::linkConnection(std::unique_ptr<ActiveConnection> connection) {
+  ActiveConnection* c = connection.release();
+  c->next_ = connections_;
+  if (connections_ != nullptr) connections_->prev_ = c;
+  connections_ = c;
+  ++connection_count_;
+}
+
+std::unique_ptr<ActiveConnection> ActiveTcpListener::unlinkConnection(ActiveConnection& c) {
+  (c.prev_ != nullptr ? c.prev_->next_ : connections_) = c.next_;
+  if (c.next_ != nullptr) c.next_->prev_ = c.prev_;
+  c.prev_ = c.next_ = nullptr;
+  --connection_count_;
+  return std::unique_ptr<ActiveConnection>(&c);
 }
 
 }  // namespace remora::listener

@@ -70,7 +70,10 @@ class ActiveConnection : public network::ConnectionCallbacks, public event::Defe
   std::optional<filters::FilterManagerImpl> filter_manager_;
   // Bounds a secure transport's handshake (slow or silent peers).
   event::TimerPtr handshake_timer_;
-  std::list<std::unique_ptr<ActiveConnection>>::iterator self_;
+  // Links of the listener's connection list (owned by the listener; intrusive,
+  // so a connection costs no list node of its own).
+  ActiveConnection* prev_ = nullptr;
+  ActiveConnection* next_ = nullptr;
   friend class ActiveTcpListener;
 };
 
@@ -87,7 +90,7 @@ class ActiveTcpListener : public network::ListenerCallbacks {
   void acceptBalanced(network::SocketFd&& socket, network::ConnectionInfo addresses);
   // Stops accepting; open connections carry on.
   void stopAccepting();
-  size_t connectionCount() const { return connections_.size() + sockets_.size(); }
+  size_t connectionCount() const { return connection_count_ + sockets_.size(); }
   void closeAllConnections();
 
   const ListenerRuntimeConstSharedPtr& runtime() const { return runtime_; }
@@ -101,6 +104,9 @@ class ActiveTcpListener : public network::ListenerCallbacks {
 
  private:
   void newConnection(network::SocketFd&& fd, network::ConnectionInfo info);
+  void linkConnection(std::unique_ptr<ActiveConnection> connection);
+  // Takes `connection` out of the list and hands back its ownership.
+  std::unique_ptr<ActiveConnection> unlinkConnection(ActiveConnection& connection);
   // The accepted socket's local address: the listener's own, unless it is
   // bound to a wildcard address and only the kernel knows which one.
   network::Address acceptedLocalAddress(const network::SocketFd& socket) const;
@@ -109,7 +115,9 @@ class ActiveTcpListener : public network::ListenerCallbacks {
   ListenerRuntimeConstSharedPtr runtime_;
   network::ListenerPtr listener_;
   std::list<std::unique_ptr<ActiveTcpSocket>> sockets_;
-  std::list<std::unique_ptr<ActiveConnection>> connections_;
+  // Open connections, newest first; the list owns them (see unlinkConnection).
+  ActiveConnection* connections_ = nullptr;
+  size_t connection_count_ = 0;
 };
 
 }  // namespace remora::listener

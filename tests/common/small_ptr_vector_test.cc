@@ -1,0 +1,51 @@
+#include "common/small_ptr_vector.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace remora {
+namespace {
+
+std::vector<int*> contents(const SmallPtrVector<int, 2>& v) {
+  std::vector<int*> out;
+  for (size_t i = 0; i < v.size(); ++i) out.push_back(v[i]);
+  return out;
+}
+
+TEST(SmallPtrVectorTest, KeepsOrderInlineAndBeyond) {
+  int a = 0, b = 0, c = 0, d = 0;
+  SmallPtrVector<int, 2> v;
+  EXPECT_TRUE(v.empty());
+  v.push_back(&a);
+  v.push_back(&b);
+  EXPECT_EQ(contents(v), (std::vector<int*>{&a, &b}));
+  v.push_back(&c);  // past the inline slots
+  v.push_back(&d);
+  EXPECT_EQ(contents(v), (std::vector<int*>{&a, &b, &c, &d}));
+}
+
+TEST(SmallPtrVectorTest, ClearBlanksAndRemoveNullsCompactsInOrder) {
+  int a = 0, b = 0, c = 0, d = 0;
+  SmallPtrVector<int, 2> v;
+  for (int* p : {&a, &b, &c, &d}) v.push_back(p);
+  v.clear(&b);  // as during a dispatch: the slot is blanked, the size kept
+  EXPECT_EQ(contents(v), (std::vector<int*>{&a, nullptr, &c, &d}));
+  v.removeNulls();
+  EXPECT_EQ(contents(v), (std::vector<int*>{&a, &c, &d}));
+  v.clear(&a);
+  v.clear(&d);
+  v.removeNulls();  // back to inline only
+  EXPECT_EQ(contents(v), (std::vector<int*>{&c}));
+  v.push_back(&a);
+  v.push_back(&b);
+  EXPECT_EQ(contents(v), (std::vector<int*>{&c, &a, &b}));
+  v.clear(&c);
+  v.clear(&a);
+  v.clear(&b);
+  v.removeNulls();
+  EXPECT_TRUE(v.empty());
+}
+
+}  // namespace
+}  // namespace remora
