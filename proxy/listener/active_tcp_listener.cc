@@ -92,7 +92,7 @@ void ActiveTcpSocket::finish(bool close) {
   if (timer_) timer_->disableTimer();
   peek_event_.reset();
   if (!close) {
-    listener_.onSocketReady(*this, std::move(socket_), std::move(info_), handed_off_);
+    listener_.onSocketReady(std::move(socket_), std::move(info_), handed_off_);
   }
   socket_.close();
   listener_.removeSocket(*this);
@@ -199,8 +199,19 @@ void ActiveTcpListener::onAccept(network::SocketFd&& socket, const network::Addr
 }
 
 void ActiveTcpListener::acceptBalanced(network::SocketFd&& socket, network::ConnectionInfo addresses) {
+  runListenerFilters(std::move(socket), std::move(addresses), false);
+}
+
+void ActiveTcpListener::runListenerFilters(network::SocketFd&& socket,
+                                           network::ConnectionInfo addresses, bool handed_off) {
+  // Without listener filters there is nothing to wait for: no pre-connection
+  // object, no allocation, straight to the filter chain.
+  if (runtime_->listenerFilters().empty()) {
+    onSocketReady(std::move(socket), std::move(addresses), handed_off);
+    return;
+  }
   auto active =
-      std::make_unique<ActiveTcpSocket>(*this, std::move(socket), std::move(addresses), false);
+      std::make_unique<ActiveTcpSocket>(*this, std::move(socket), std::move(addresses), handed_off);
   ActiveTcpSocket& ref = *active;
   sockets_.push_back(std::move(active));
   ref.start();
@@ -215,15 +226,11 @@ void ActiveTcpListener::acceptHandedOff(network::SocketFd&& socket,
   addresses.remote_address = info.remote_address;
   addresses.original_destination = info.original_destination;
   addresses.start_time = info.start_time;
-  auto active =
-      std::make_unique<ActiveTcpSocket>(*this, std::move(socket), std::move(addresses), true);
-  ActiveTcpSocket& ref = *active;
-  sockets_.push_back(std::move(active));
-  ref.start();
+  runListenerFilters(std::move(socket), std::move(addresses), true);
 }
 
-void ActiveTcpListener::onSocketReady(ActiveTcpSocket&, network::SocketFd&& fd,
-                                      network::ConnectionInfo info, bool handed_off) {
+void ActiveTcpListener::onSocketReady(network::SocketFd&& fd, network::ConnectionInfo info,
+                                      bool handed_off) {
   if (runtime_->config().use_original_dst && info.original_destination && !handed_off) {
     ActiveTcpListener* target = handler_.findListenerForAddress(*info.original_destination);
     if (target != nullptr && target != this) {

@@ -96,14 +96,16 @@ class ActiveTcpListener : public network::ListenerCallbacks {
   const ListenerRuntimeConstSharedPtr& runtime() const { return runtime_; }
   ConnectionHandler& handler() { return handler_; }
 
-  // Called by ActiveTcpSocket when listener filters are done.
-  void onSocketReady(ActiveTcpSocket& socket, network::SocketFd&& fd, network::ConnectionInfo info,
-                     bool handed_off);
+  // Called when the listener filters are done (by ActiveTcpSocket, or at
+  // once when the listener has none).
+  void onSocketReady(network::SocketFd&& fd, network::ConnectionInfo info, bool handed_off);
   void removeSocket(ActiveTcpSocket& socket);
   void removeConnection(ActiveConnection& connection);
 
  private:
   void newConnection(network::SocketFd&& fd, network::ConnectionInfo info);
+  void runListenerFilters(network::SocketFd&& socket, network::ConnectionInfo addresses,
+                          bool handed_off);
   void linkConnection(std::unique_ptr<ActiveConnection> connection);
   // Takes `connection` out of the list and hands back its ownership.
   std::unique_ptr<ActiveConnection> unlinkConnection(ActiveConnection& connection);

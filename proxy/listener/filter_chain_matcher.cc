@@ -1,7 +1,6 @@
 #include "proxy/listener/filter_chain_matcher.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace remora::listener {
 
@@ -11,18 +10,16 @@ using Candidates = std::vector<int>;
 using Chains = std::vector<const config::FilterChainMatch*>;
 
 // Keeps the candidates with the highest positive score; if none scores, keeps
-// those for which `unset` holds.
-Candidates narrow(const Chains& chains, const Candidates& in,
-                  const std::function<int(const config::FilterChainMatch&)>& score,
-                  const std::function<bool(const config::FilterChainMatch&)>& unset) {
+// those for which `unset` holds. In place: selecting a chain allocates only
+// the candidate list, once per connection.
+template <typename Score, typename Unset>
+void narrow(const Chains& chains, Candidates& c, Score score, Unset unset) {
   int best = 0;
-  for (int i : in) best = std::max(best, score(*chains[i]));
-  Candidates out;
-  for (int i : in) {
+  for (int i : c) best = std::max(best, score(*chains[i]));
+  std::erase_if(c, [&](int i) {
     const auto& m = *chains[i];
-    if (best > 0 ? score(m) == best : unset(m)) out.push_back(i);
-  }
-  return out;
+    return !(best > 0 ? score(m) == best : unset(m));
+  });
 }
 
 // 1 + prefix length of the longest range containing `address`, 0 if none.
@@ -40,9 +37,8 @@ int serverNameScore(const std::vector<std::string>& names, std::string_view sni)
   for (const auto& n : names) {
     if (n == sni) return 1'000'000;  // exact beats every wildcard
     if (n.size() > 2 && n[0] == '*' && n[1] == '.') {
-      std::string suffix = n.substr(1);
-      if (sni.size() > suffix.size() &&
-          sni.compare(sni.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      std::string_view suffix = std::string_view(n).substr(1);  // ".example.com"
+      if (sni.size() > suffix.size() && sni.ends_with(suffix)) {
         best = std::max(best, static_cast<int>(suffix.size()));
       }
     }
@@ -53,25 +49,25 @@ int serverNameScore(const std::vector<std::string>& names, std::string_view sni)
 }  // namespace
 
 int selectFilterChain(const Chains& chains, const network::ConnectionInfo& info) {
-  Candidates c;
-  for (size_t i = 0; i < chains.size(); ++i) c.push_back(static_cast<int>(i));
+  Candidates c(chains.size());
+  for (size_t i = 0; i < chains.size(); ++i) c[i] = static_cast<int>(i);
   const network::Address& local = info.effectiveLocalAddress();
   const network::Address remote = info.remote_address.unmapped();
 
-  c = narrow(chains, c,
+  narrow(chains, c,
              [&](const auto& m) { return m.destination_port && *m.destination_port == local.port() ? 1 : 0; },
              [](const auto& m) { return !m.destination_port.has_value(); });
-  c = narrow(chains, c, [&](const auto& m) { return cidrScore(m.prefix_ranges, local.unmapped()); },
+  narrow(chains, c, [&](const auto& m) { return cidrScore(m.prefix_ranges, local.unmapped()); },
              [](const auto& m) { return m.prefix_ranges.empty(); });
-  c = narrow(chains, c,
+  narrow(chains, c,
              [&](const auto& m) { return serverNameScore(m.server_names, info.requestedServerName()); },
              [](const auto& m) { return m.server_names.empty(); });
-  c = narrow(chains, c,
+  narrow(chains, c,
              [&](const auto& m) {
                return !m.transport_protocol.empty() && m.transport_protocol == info.transport_protocol ? 1 : 0;
              },
              [](const auto& m) { return m.transport_protocol.empty(); });
-  c = narrow(chains, c,
+  narrow(chains, c,
              [&](const auto& m) {
                for (const auto& p : m.application_protocols) {
                  for (const auto& offered : info.applicationProtocols()) {
@@ -81,9 +77,9 @@ int selectFilterChain(const Chains& chains, const network::ConnectionInfo& info)
                return 0;
              },
              [](const auto& m) { return m.application_protocols.empty(); });
-  c = narrow(chains, c, [&](const auto& m) { return cidrScore(m.source_prefix_ranges, remote); },
+  narrow(chains, c, [&](const auto& m) { return cidrScore(m.source_prefix_ranges, remote); },
              [](const auto& m) { return m.source_prefix_ranges.empty(); });
-  c = narrow(chains, c,
+  narrow(chains, c,
              [&](const auto& m) {
                return std::find(m.source_ports.begin(), m.source_ports.end(), remote.port()) !=
                               m.source_ports.end()

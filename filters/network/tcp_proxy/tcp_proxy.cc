@@ -67,9 +67,8 @@ void TcpProxyFilter::connectUpstream() {
   conn.addConnectionCallbacks(upstream_callbacks_);
   conn.setReadSink(&upstream_callbacks_);
   conn.enableHalfClose(true);
-  conn.setBufferLimits(cluster->info().perConnectionBufferLimitBytes());
+  // The cluster has set the connect timeout and buffer limits.
   conn.connect();
-  conn.setConnectTimeout(cluster->info().connectTimeout());
 }
 
 FilterStatus TcpProxyFilter::onData(buffer::Buffer& data, bool end_stream) {
