@@ -63,10 +63,13 @@ void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) 
   connect_timer_->enableTimer(timeout);
 }
 
-void ClientConnectionImpl::onConnectReady() {
+void ClientConnectionImpl::onConnectReady(uint32_t events) {
   // The socket is watched only from connect() on, so this edge is the
-  // outcome of the connect, not a wake-up of a socket still unconnected.
-  int err = immediate_error_ != 0 ? immediate_error_ : socketError(socket_.fd());
+  // outcome of the connect, not a wake-up of a socket still unconnected. A
+  // failed connect always raises EPOLLERR, which libevent reports as read and
+  // write; writable alone means connected, without asking SO_ERROR.
+  int err = immediate_error_;
+  if (err == 0 && events != event::FileReady::kWrite) err = socketError(socket_.fd());
   // The timer is of no further use; long-lived connections do not keep it.
   connect_timer_.reset();
   if (err != 0) {

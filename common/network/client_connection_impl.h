@@ -13,7 +13,7 @@ class ClientConnectionImpl : public ConnectionImpl, public ClientConnection {
   void setConnectTimeout(std::chrono::milliseconds timeout) override;
 
  protected:
-  void onConnectReady() override;
+  void onConnectReady(uint32_t events) override;
 
  private:
   int immediate_error_ = 0;

@@ -170,7 +170,7 @@ void ConnectionImpl::flushWriteBuffer() {
 
 void ConnectionImpl::onFileEvent(uint32_t events) {
   if (connecting_) {
-    onConnectReady();
+    onConnectReady(events);
     // The edge that announced the connection may also carry the first bytes.
     if (connecting_ || state_ == ConnectionState::Closed) return;
   }

@@ -58,7 +58,8 @@ class ConnectionImpl : public virtual Connection,
   void flushWriteBuffer() override;
 
   void onFileEvent(uint32_t events);
-  virtual void onConnectReady() {}
+  // `events`: what the first edge after connect() reported (FileReady bits).
+  virtual void onConnectReady(uint32_t /*events*/) {}
   void onReadReady();
   void onWriteReady();
   void closeSocket(ConnectionEvent event);
