@@ -34,8 +34,8 @@ class SmallPtrVector {
     ++size_;
   }
 
-  // Sets every slot holding `value` to nullptr.
-  void clear(const T* value) {
+  // Sets every slot holding `value` to nullptr (the size stays).
+  void nullOut(const T* value) {
     for (size_t i = 0; i < size_; ++i) {
       if ((*this)[i] == value) (*this)[i] = nullptr;
     }

@@ -55,7 +55,7 @@ void ConnectionImpl::addConnectionCallbacks(ConnectionCallbacks& callbacks) {
 
 void ConnectionImpl::removeConnectionCallbacks(ConnectionCallbacks& callbacks) {
   // Removal during a dispatch only blanks the slot, so iteration stays valid.
-  callbacks_.clear(&callbacks);
+  callbacks_.nullOut(&callbacks);
   if (!dispatching_callbacks_) callbacks_.removeNulls();
 }
 

@@ -253,9 +253,9 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
   auto connection = handler_.dispatcher().createServerConnection(
       std::move(fd), info.local_address, info.remote_address,
       chain->transport_socket_factory->create({}));
+  // The addresses were given to createServerConnection; the rest is the
+  // listener filters' findings.
   auto& conn_info = connection->info();
-  conn_info.local_address = info.local_address;
-  conn_info.remote_address = info.remote_address;
   conn_info.original_destination = info.original_destination;
   conn_info.client_hello = info.client_hello;
   conn_info.transport_protocol = info.transport_protocol;

@@ -25,24 +25,24 @@ TEST(SmallPtrVectorTest, KeepsOrderInlineAndBeyond) {
   EXPECT_EQ(contents(v), (std::vector<int*>{&a, &b, &c, &d}));
 }
 
-TEST(SmallPtrVectorTest, ClearBlanksAndRemoveNullsCompactsInOrder) {
+TEST(SmallPtrVectorTest, NullOutBlanksAndRemoveNullsCompactsInOrder) {
   int a = 0, b = 0, c = 0, d = 0;
   SmallPtrVector<int, 2> v;
   for (int* p : {&a, &b, &c, &d}) v.push_back(p);
-  v.clear(&b);  // as during a dispatch: the slot is blanked, the size kept
+  v.nullOut(&b);  // as during a dispatch: the slot is blanked, the size kept
   EXPECT_EQ(contents(v), (std::vector<int*>{&a, nullptr, &c, &d}));
   v.removeNulls();
   EXPECT_EQ(contents(v), (std::vector<int*>{&a, &c, &d}));
-  v.clear(&a);
-  v.clear(&d);
+  v.nullOut(&a);
+  v.nullOut(&d);
   v.removeNulls();  // back to inline only
   EXPECT_EQ(contents(v), (std::vector<int*>{&c}));
   v.push_back(&a);
   v.push_back(&b);
   EXPECT_EQ(contents(v), (std::vector<int*>{&c, &a, &b}));
-  v.clear(&c);
-  v.clear(&a);
-  v.clear(&b);
+  v.nullOut(&c);
+  v.nullOut(&a);
+  v.nullOut(&b);
   v.removeNulls();
   EXPECT_TRUE(v.empty());
 }

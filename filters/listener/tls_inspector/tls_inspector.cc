@@ -31,11 +31,12 @@ ListenerFilterStatus TlsInspectorFilter::onData(const uint8_t* data, size_t size
     case ClientHelloStatus::Complete:
       stats.tls_found.inc();
       stats.bytes_processed.record(result.hello.bytes_used);
-      info.transport_protocol = network::kTlsProtocol;
-      info.client_hello = std::make_shared<const network::ClientHelloInfo>(
-          network::ClientHelloInfo{result.hello.server_name, result.hello.alpn_protocols});
       (result.hello.server_name.empty() ? stats.sni_not_found : stats.sni_found).inc();
       (result.hello.alpn_protocols.empty() ? stats.alpn_not_found : stats.alpn_found).inc();
+      info.transport_protocol = network::kTlsProtocol;
+      info.client_hello = std::make_shared<const network::ClientHelloInfo>(
+          network::ClientHelloInfo{std::move(result.hello.server_name),
+                                   std::move(result.hello.alpn_protocols)});
       return ListenerFilterStatus::Continue;
     case ClientHelloStatus::NotTls:
       stats.tls_not_found.inc();

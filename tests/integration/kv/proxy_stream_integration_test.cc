@@ -38,22 +38,8 @@ void put(uint16_t port, const std::string& key, const std::string& value) {
 
 // A batch read of `keys` (set "px", all bins); row i carries index i.
 std::string batchGet(const std::vector<std::string>& keys) {
-  protocol::BatchRequest req;
-  req.flags = protocol::batch_flags::kReportErrorRec | protocol::batch_flags::kRespondAllKeys;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    protocol::BatchRow r;
-    r.index = static_cast<uint32_t>(i);
-    r.digest = node::testing::digestOf("px", keys[i]);
-    r.header.info1 = info1::kRead | info1::kGetAll;
-    r.fields.push_back({protocol::FieldType::kNamespace, "test"});
-    r.fields.push_back({protocol::FieldType::kSet, "px"});
-    req.rows.push_back(r);
-  }
-  std::string field;
-  protocol::appendBatchIndex(field, req);
-  protocol::RequestBuilder b;
-  b.info1(info1::kBatch).field(protocol::FieldType::kBatchIndex, field);
-  return b.frame();
+  return node::testing::batchReadFrame(
+      "px", keys, protocol::batch_flags::kReportErrorRec | protocol::batch_flags::kRespondAllKeys);
 }
 
 // Every record up to and including the LAST one.

@@ -29,13 +29,19 @@ std::vector<std::string> splitLines(const std::string& text) {
   return lines;
 }
 
-class TcpProxyIntegrationTest : public ProxyFixture {};
+class TcpProxyIntegrationTest : public ProxyFixture {
+ protected:
+  // One tcp_proxy listener "front" on `port` in front of the echo upstream.
+  void startEchoProxy(uint16_t port, const TestUpstream& upstream) {
+    startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
+               "  clusters:\n" + staticCluster("echo", {upstream.port()}));
+  }
+};
 
 TEST_F(TcpProxyIntegrationTest, EchoesOneMegabyteIntactAndCountsStats) {
   TestUpstream upstream(TestUpstream::Mode::Echo);
   uint16_t port = freePort();
-  startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
-             "  clusters:\n" + staticCluster("echo", {upstream.port()}));
+  startEchoProxy(port, upstream);
   TcpClient client;
   ASSERT_TRUE(client.connect("127.0.0.1", port));
   std::string payload = randomBytes(1 << 20);
@@ -201,8 +207,7 @@ TEST_F(TcpProxyIntegrationTest, SlowReaderKeepsProxyMemoryBounded) {
 TEST_F(TcpProxyIntegrationTest, SplicedTransferArrivesIntactAndEndsWithHalfClose) {
   TestUpstream upstream(TestUpstream::Mode::Echo);
   uint16_t port = freePort();
-  startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
-             "  clusters:\n" + staticCluster("echo", {upstream.port()}));
+  startEchoProxy(port, upstream);
   TcpClient client;
   ASSERT_TRUE(client.connect("127.0.0.1", port));
   std::string payload = randomBytes(8 << 20);
@@ -226,8 +231,7 @@ TEST_F(TcpProxyIntegrationTest, SplicedTransferArrivesIntactAndEndsWithHalfClose
 TEST_F(TcpProxyIntegrationTest, SigtermLetsAnInFlightTransferFinishThenExitsZero) {
   TestUpstream upstream(TestUpstream::Mode::Echo);
   uint16_t port = freePort();
-  startProxy(adminYaml() + "static_resources:\n  listeners:\n" + tcpProxyListener("front", port, "echo") +
-             "  clusters:\n" + staticCluster("echo", {upstream.port()}));
+  startEchoProxy(port, upstream);
   TcpClient client;
   ASSERT_TRUE(client.connect("127.0.0.1", port));
   ASSERT_TRUE(client.sendAll("before"));

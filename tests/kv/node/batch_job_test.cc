@@ -23,21 +23,9 @@ namespace info3 = protocol::info3;
 bool remote(const std::string& key) { return protocol::partitionId(digestOf("demo", key)) % 2; }
 
 std::string batchBody(int n) {
-  protocol::BatchRequest req;
-  for (int i = 0; i < n; ++i) {
-    protocol::BatchRow r;
-    r.index = static_cast<uint32_t>(i);
-    r.digest = digestOf("demo", "k" + std::to_string(i));
-    r.header.info1 = info1::kRead | info1::kGetAll;
-    r.fields.push_back({protocol::FieldType::kNamespace, "test"});
-    r.fields.push_back({protocol::FieldType::kSet, "demo"});
-    req.rows.push_back(r);
-  }
-  std::string field;
-  protocol::appendBatchIndex(field, req);
-  protocol::RequestBuilder b;
-  b.info1(info1::kBatch).field(protocol::FieldType::kBatchIndex, field);
-  return b.frame().substr(protocol::kProtoHeaderSize);
+  std::vector<std::string> keys;
+  for (int i = 0; i < n; ++i) keys.push_back("k" + std::to_string(i));
+  return batchReadFrame("demo", keys).substr(protocol::kProtoHeaderSize);
 }
 
 // Produces until the job finishes or waits.

@@ -12,6 +12,7 @@
 #include "kv/node/node_context.h"
 #include "kv/node/request_handler.h"
 #include "kv/protocol/as_msg_codec.h"
+#include "kv/protocol/batch_codec.h"
 #include "kv/protocol/digest.h"
 #include "kv/protocol/particle.h"
 #include "kv/protocol/proto_header.h"
@@ -58,6 +59,28 @@ inline protocol::RequestBuilder keyed(const std::string& set, const std::string&
   protocol::RequestBuilder b;
   b.key(ns, set, digestOf(set, key));
   return b;
+}
+
+// A batch-index read of all bins of `keys` (namespace "test", set `set`) as
+// one frame; row i carries index i. `flags`: protocol::batch_flags.
+inline std::string batchReadFrame(const std::string& set, const std::vector<std::string>& keys,
+                                  uint8_t flags = 0) {
+  protocol::BatchRequest req;
+  req.flags = flags;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    protocol::BatchRow r;
+    r.index = static_cast<uint32_t>(i);
+    r.digest = digestOf(set, keys[i]);
+    r.header.info1 = protocol::info1::kRead | protocol::info1::kGetAll;
+    r.fields.push_back({protocol::FieldType::kNamespace, "test"});
+    r.fields.push_back({protocol::FieldType::kSet, set});
+    req.rows.push_back(r);
+  }
+  std::string field;
+  protocol::appendBatchIndex(field, req);
+  protocol::RequestBuilder b;
+  b.info1(protocol::info1::kBatch).field(protocol::FieldType::kBatchIndex, field);
+  return b.frame();
 }
 
 // Splits whole frames into records (for streams, every record of every frame).
