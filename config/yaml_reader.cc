@@ -142,7 +142,8 @@ std::optional<std::chrono::milliseconds> YamlNode::asDuration(ErrorList& errors,
     error(errors, "duration '" + text + "' exceeds the maximum of " + std::to_string(max.count()) + "ms");
     return std::nullopt;
   }
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(ms)));
+  // Rounded half up (ms >= 0); llround would be the only reason to load libm.
+  return std::chrono::milliseconds(static_cast<int64_t>(ms + 0.5));
 }
 
 std::optional<uint64_t> YamlNode::asSize(ErrorList& errors, uint64_t min, uint64_t max) const {

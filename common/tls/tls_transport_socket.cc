@@ -73,6 +73,9 @@ void TlsTransportSocket::onConnected() {
   }
   ssl_ = std::move(*ssl);
   SSL_set_fd(ssl_.get(), callbacks_->fd());
+  // Read ahead: one read() takes every record the socket holds, instead of a
+  // header read and a body read per record.
+  SSL_set_read_ahead(ssl_.get(), 1);
   if (!context_->isServer()) {
     if (!server_name_.empty()) SSL_set_tlsext_host_name(ssl_.get(), server_name_.c_str());
     const std::string& alpn =

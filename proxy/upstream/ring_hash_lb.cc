@@ -30,8 +30,9 @@ RingHashLoadBalancer::RingHashLoadBalancer(std::vector<HostImplConstSharedPtr> h
   }
   std::hash<std::string> hasher;
   for (uint32_t i = 0; i < hosts_.size(); ++i) {
+    // Rounded half up (both factors are positive), without libm's llround.
     uint64_t count = std::max<uint64_t>(
-        1, static_cast<uint64_t>(std::llround(per_weight * hosts_[i]->weight())));
+        1, static_cast<uint64_t>(per_weight * hosts_[i]->weight() + 0.5));
     const std::string prefix = hosts_[i]->address().toString() + "_";
     for (uint64_t j = 0; j < count; ++j)
       ring_.push_back(Entry{hasher(prefix + std::to_string(j)), i});

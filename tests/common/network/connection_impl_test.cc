@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <memory>
@@ -177,6 +178,82 @@ TEST_F(ConnectionImplTest, FlushWriteCloseDeliversQueuedBytesBeforeClosing) {
   ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.has(ConnectionEvent::RemoteClose); }));
   EXPECT_EQ(client_events_.received.size(), 100000u);
   EXPECT_TRUE(server_events_.has(ConnectionEvent::LocalClose));
+}
+
+// A plain blocking client socket, so a test controls exactly which bytes,
+// FIN or reset reach the server before its loop runs.
+SocketFd rawClient(const Address& address) {
+  SocketFd fd(::socket(AF_INET, SOCK_STREAM, 0));
+  EXPECT_EQ(::connect(fd.fd(), address.sockAddr(), address.sockAddrLen()), 0);
+  return fd;
+}
+
+// An end of stream or a reset that arrives together with bytes raises no edge
+// of its own (libevent reports EPOLLERR like plain readability): reads must go
+// on to EAGAIN to see them, including after a pause.
+TEST_F(ConnectionImplTest, BytesAndFinArrivingTogetherDeliverBothOnAnAcceptedSocket) {
+  half_close_ = true;
+  SocketFd client = rawClient(address_);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  ASSERT_EQ(::write(client.fd(), "last words", 10), 10);
+  ASSERT_EQ(::shutdown(client.fd(), SHUT_WR), 0);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.saw_end; }));
+  EXPECT_EQ(server_events_.received, "last words");
+}
+
+TEST_F(ConnectionImplTest, BytesAndResetArrivingTogetherCloseTheAcceptedConnection) {
+  SocketFd client = rawClient(address_);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  ASSERT_EQ(::write(client.fd(), "abc", 3), 3);
+  linger lin{1, 0};
+  ASSERT_EQ(::setsockopt(client.fd(), SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)), 0);
+  client.close();  // RST
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+    return server_events_.has(ConnectionEvent::RemoteClose);
+  }));
+}
+
+TEST_F(ConnectionImplTest, FinArrivingWhileReadsArePausedIsSeenOnResume) {
+  half_close_ = true;
+  SocketFd client = rawClient(address_);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  ASSERT_EQ(::write(client.fd(), "x", 1), 1);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.received == "x"; }));
+  server_->readDisable(true);
+  ASSERT_EQ(::write(client.fd(), "yz", 2), 2);
+  ASSERT_EQ(::shutdown(client.fd(), SHUT_WR), 0);
+  // The edge for "yz" + FIN arrives and is ignored while paused.
+  for (int i = 0; i < 20; ++i) dispatcher_->run(event::RunType::NonBlock);
+  EXPECT_FALSE(server_events_.saw_end);
+  server_->readDisable(false);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.saw_end; }));
+  EXPECT_EQ(server_events_.received, "xyz");
+}
+
+TEST_F(ConnectionImplTest, AcceptedSocketWatchesWritabilityOnceTheKernelRefusesBytes) {
+  SocketFd client = rawClient(address_);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  // Far more than the socket buffers hold: the server's writes hit EAGAIN
+  // and must resume on writability alone, as the client drains.
+  const size_t total = 16 * 1024 * 1024;
+  buffer::Buffer out;
+  out.add(std::string(total, 'w'));
+  server_->write(out, false);
+  for (int i = 0; i < 20; ++i) dispatcher_->run(event::RunType::NonBlock);
+  ASSERT_LT(server_->bytesSent(), total);
+  std::thread reader([&] {
+    std::vector<char> buf(256 * 1024);
+    size_t got = 0;
+    while (got < total) {
+      ssize_t n = ::read(client.fd(), buf.data(), buf.size());
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+  });
+  bool all_sent = testing::runUntil(*dispatcher_, [&] { return server_->bytesSent() == total; },
+                                    std::chrono::seconds(30));
+  reader.join();
+  EXPECT_TRUE(all_sent);
 }
 
 TEST_F(ConnectionImplTest, PostRunsCallbacksFromOtherThreadsInOrder) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "common/stats/store.h"
@@ -102,6 +103,31 @@ TEST_F(TlsTransportSocketTest, CarriesLargePayloadsIntactInBothDirections) {
   EXPECT_EQ(pair.server().read_buffer.toString(), big);
   ASSERT_TRUE(transfer(pair, pair.server(), pair.client(), "pong"));
   EXPECT_EQ(pair.client().read_buffer.toString(), "pong");
+}
+
+TEST_F(TlsTransportSocketTest, OneReadEventTakesEveryRecordTheSocketHolds) {
+  // OpenSSL reads ahead: one read() may take several records, and every one
+  // of them must come out of the same doRead() (no new edge will say so).
+  auto server = serverFactory(pki_.serverConfig(server_dir_));
+  auto client = clientFactory(pki_.clientConfig(&client_dir_));
+  TlsSocketPair pair(client->create({}), server->create({}));
+  ASSERT_TRUE(pair.handshake());
+  // Tickets and other post-handshake bytes are read before the test.
+  pair.server().socket->doRead(pair.server().read_buffer);
+  for (const char* part : {"one,", "two,", "three"}) {
+    buffer::Buffer record;
+    record.add(part);
+    ASSERT_EQ(pair.client().socket->doWrite(record, false).bytes_processed, std::strlen(part));
+  }
+  auto r = pair.server().socket->doRead(pair.server().read_buffer);
+  EXPECT_EQ(r.action, network::PostIoAction::KeepOpen);
+  EXPECT_EQ(pair.server().read_buffer.toString(), "one,two,three");
+  // And a record that arrives later is read by the next call.
+  buffer::Buffer later;
+  later.add("four");
+  pair.client().socket->doWrite(later, false);
+  pair.server().socket->doRead(pair.server().read_buffer);
+  EXPECT_EQ(pair.server().read_buffer.toString(), "one,two,threefour");
 }
 
 TEST_F(TlsTransportSocketTest, EndStreamSendsCloseNotifyThatThePeerReadsAsEndOfStream) {
