@@ -14,6 +14,8 @@
 
 #include "common/result.h"
 
+struct event_base;
+
 namespace remora::network {
 class Address;
 class SocketFd;
@@ -53,6 +55,17 @@ struct FileReady {
 };
 
 enum class FileTriggerType { Level, Edge };
+
+// What a file event reports to: an interface rather than a std::function, so
+// an event embedded in its owner (SocketEvent, libevent_events.h) costs one
+// pointer for it.
+class FileReadyHandler {
+ public:
+  virtual void onFileReady(uint32_t events) = 0;
+
+ protected:
+  ~FileReadyHandler() = default;
+};
 
 class FileEvent {
  public:
@@ -123,6 +136,10 @@ class Dispatcher {
   // An evdns resolver on this dispatcher. `nameservers` ("ip" or "ip:port")
   // replace /etc/resolv.conf when not empty.
   virtual network::DnsResolverPtr createDnsResolver(const std::vector<std::string>& nameservers) = 0;
+
+  // The libevent base underneath, for event objects embedded in their owners
+  // (SocketEvent in libevent_events.h).
+  virtual event_base* eventBase() = 0;
 
   // Thread-safe: runs `cb` on this dispatcher's thread, in posting order.
   virtual void post(std::function<void()> cb) = 0;

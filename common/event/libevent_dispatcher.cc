@@ -52,7 +52,7 @@ TimerPtr LibeventDispatcher::createTimer(TimerCb cb) {
 
 FileEventPtr LibeventDispatcher::createFileEvent(int fd, FileReadyCb cb, FileTriggerType trigger,
                                                  uint32_t events) {
-  return std::make_unique<LibeventFileEvent>(base_, fd, std::move(cb), trigger, events);
+  return std::make_unique<LibeventFileEvent>(*this, fd, std::move(cb), trigger, events);
 }
 
 SignalEventPtr LibeventDispatcher::listenForSignal(int signal_number, std::function<void()> cb) {

@@ -49,7 +49,7 @@ class LibeventDispatcher : public Dispatcher {
   }
   void updateApproximateMonotonicTime() override;
 
-  event_base* base() { return base_; }
+  event_base* eventBase() override { return base_; }
 
  private:
   static void onPostEvent(int fd, short what, void* arg);

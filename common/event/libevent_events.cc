@@ -51,24 +51,31 @@ void LibeventTimer::onFire(int, short, void* arg) {
   cb();
 }
 
-LibeventFileEvent::LibeventFileEvent(event_base* base, int fd, FileReadyCb cb,
-                                     FileTriggerType trigger, uint32_t events)
-    : cb_(std::move(cb)), trigger_(trigger) {
-  assign(base, fd, events);
+void SocketEvent::watch(Dispatcher& dispatcher, int fd, FileReadyHandler& handler,
+                        FileTriggerType trigger, uint32_t events) {
+  stop();
+  handler_ = &handler;
+  edge_ = trigger == FileTriggerType::Edge;
+  activated_ = 0;
+  assign(dispatcher.eventBase(), fd, events);
 }
 
-LibeventFileEvent::~LibeventFileEvent() { event_del(&event_); }
+void SocketEvent::stop() {
+  if (handler_ == nullptr) return;
+  event_del(&event_);
+  handler_ = nullptr;
+}
 
-void LibeventFileEvent::assign(event_base* base, int fd, uint32_t events) {
-  enabled_ = events;
+void SocketEvent::assign(event_base* base, int fd, uint32_t events) {
+  enabled_ = static_cast<uint8_t>(events);
   short flags = static_cast<short>(toLibeventFlags(events) | EV_PERSIST);
-  if (trigger_ == FileTriggerType::Edge) flags |= EV_ET;
-  event_assign(&event_, base, fd, flags, &LibeventFileEvent::onReady, this);
+  if (edge_) flags |= EV_ET;
+  event_assign(&event_, base, fd, flags, &SocketEvent::onReady, this);
   if (events != 0) event_add(&event_, nullptr);
 }
 
-void LibeventFileEvent::setEnabled(uint32_t events) {
-  if (events == enabled_) return;
+void SocketEvent::setEnabled(uint32_t events) {
+  if (handler_ == nullptr || events == enabled_) return;
   event_del(&event_);
   // The embedded event keeps its base and fd; re-assign with the new flags.
   assign(event_get_base(&event_), event_get_fd(&event_), events);
@@ -76,15 +83,22 @@ void LibeventFileEvent::setEnabled(uint32_t events) {
   if (activated_ != 0) event_active(&event_, toLibeventFlags(activated_), 0);
 }
 
-void LibeventFileEvent::activate(uint32_t events) {
-  activated_ |= events;
+void SocketEvent::activate(uint32_t events) {
+  if (handler_ == nullptr) return;
+  activated_ = static_cast<uint8_t>(activated_ | events);
   event_active(&event_, toLibeventFlags(events), 0);
 }
 
-void LibeventFileEvent::onReady(int, short what, void* arg) {
-  auto* self = static_cast<LibeventFileEvent*>(arg);
+void SocketEvent::onReady(int, short what, void* arg) {
+  auto* self = static_cast<SocketEvent*>(arg);
   self->activated_ = 0;
-  self->cb_(fromLibeventFlags(what));
+  self->handler_->onFileReady(fromLibeventFlags(what));
+}
+
+LibeventFileEvent::LibeventFileEvent(Dispatcher& dispatcher, int fd, FileReadyCb cb,
+                                     FileTriggerType trigger, uint32_t events)
+    : cb_(std::move(cb)) {
+  event_.watch(dispatcher, fd, *this, trigger, events);
 }
 
 LibeventSignalEvent::LibeventSignalEvent(event_base* base, int signal_number,

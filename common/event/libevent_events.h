@@ -27,22 +27,48 @@ class LibeventTimer : public Timer {
   ::event event_;
 };
 
-class LibeventFileEvent : public FileEvent {
+// A file event embedded in its owner: no heap block and no std::function, as
+// every connection has one. Idle until watch(), and again after stop().
+class SocketEvent {
  public:
-  LibeventFileEvent(event_base* base, int fd, FileReadyCb cb, FileTriggerType trigger,
-                    uint32_t events);
-  ~LibeventFileEvent() override;
-  void setEnabled(uint32_t events) override;
-  void activate(uint32_t events) override;
+  SocketEvent() = default;
+  ~SocketEvent() { stop(); }
+  SocketEvent(const SocketEvent&) = delete;
+  SocketEvent& operator=(const SocketEvent&) = delete;
+
+  // Starts reporting `events` (FileReady bits) of `fd` to `handler`.
+  void watch(Dispatcher& dispatcher, int fd, FileReadyHandler& handler, FileTriggerType trigger,
+             uint32_t events);
+  void stop();
+  bool watching() const { return handler_ != nullptr; }
+  // Replaces the set of events listened for.
+  void setEnabled(uint32_t events);
+  // Reports `events` on the next loop iteration (nothing if not watching).
+  void activate(uint32_t events);
 
  private:
   static void onReady(int fd, short what, void* arg);
   void assign(event_base* base, int fd, uint32_t events);
-  FileReadyCb cb_;
-  FileTriggerType trigger_;
-  uint32_t enabled_ = 0;
-  uint32_t activated_ = 0;  // activate() bits not yet delivered
+  FileReadyHandler* handler_ = nullptr;
+  // FileReady bits fit a byte; bytes keep the event in 144 B.
+  bool edge_ = false;
+  uint8_t enabled_ = 0;
+  uint8_t activated_ = 0;  // activate() bits not yet delivered
   ::event event_;
+};
+
+// Dispatcher::createFileEvent(): a SocketEvent reporting to a std::function.
+class LibeventFileEvent : public FileEvent, private FileReadyHandler {
+ public:
+  LibeventFileEvent(Dispatcher& dispatcher, int fd, FileReadyCb cb, FileTriggerType trigger,
+                    uint32_t events);
+  void setEnabled(uint32_t events) override { event_.setEnabled(events); }
+  void activate(uint32_t events) override { event_.activate(events); }
+
+ private:
+  void onFileReady(uint32_t events) override { cb_(events); }
+  FileReadyCb cb_;
+  SocketEvent event_;
 };
 
 class LibeventSignalEvent : public SignalEvent {

@@ -52,7 +52,7 @@ void ClientConnectionImpl::connect() {
   }
   // Watched from here on: the next edge says the connect finished or failed.
   watchSocket();
-  if (immediate_error_ != 0) file_event_->activate(event::FileReady::kWrite);
+  if (immediate_error_ != 0) socket_event_.activate(event::FileReady::kWrite);
 }
 
 void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) {

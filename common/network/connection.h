@@ -28,7 +28,7 @@ enum class ConnectionCloseType {
   Abort        // close now with RST (SO_LINGER 0)
 };
 
-enum class ConnectionState { Open, Closing, Closed };
+enum class ConnectionState : uint8_t { Open, Closing, Closed };
 
 class ConnectionCallbacks {
  public:

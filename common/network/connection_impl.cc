@@ -38,14 +38,13 @@ void ConnectionImpl::watchSocket() {
   // with epoll once and removed once, whatever the connection does in
   // between. Pausing reads or waiting for writability changes no kernel
   // state; a lost edge is made up for with activate() (see readDisable()).
-  file_event_ = dispatcher_.createFileEvent(
-      socket_.fd(), [this](uint32_t events) { onFileEvent(events); },
-      event::FileTriggerType::Edge, event::FileReady::kRead | event::FileReady::kWrite);
+  socket_event_.watch(dispatcher_, socket_.fd(), *this, event::FileTriggerType::Edge,
+                      event::FileReady::kRead | event::FileReady::kWrite);
 }
 
 ConnectionImpl::~ConnectionImpl() {
   detachSplice();
-  file_event_.reset();
+  socket_event_.stop();
   if (socket_.valid()) transport_->closeSocket(ConnectionEvent::LocalClose);
 }
 
@@ -62,7 +61,7 @@ void ConnectionImpl::removeConnectionCallbacks(ConnectionCallbacks& callbacks) {
 void ConnectionImpl::setReadSink(ReadSink* sink) {
   sink_ = sink;
   // Bytes that arrived while there was no sink raised no edge we acted on.
-  if (sink_ != nullptr && file_event_ && !connecting_) file_event_->activate(event::FileReady::kRead);
+  if (sink_ != nullptr && !connecting_) socket_event_.activate(event::FileReady::kRead);
 }
 
 void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
@@ -74,7 +73,9 @@ void ConnectionImpl::write(buffer::Buffer& data, bool end_stream) {
   if (end_stream) write_end_stream_ = true;
   // Activation alone (no epoll change): most writes complete at once, and
   // onWriteReady() watches for writability only when the kernel pushed back.
-  if (!connecting_ && !transport_->writeBlockedOnRead()) file_event_->activate(event::FileReady::kWrite);
+  if (!connecting_ && !transport_->writeBlockedOnRead()) {
+    socket_event_.activate(event::FileReady::kWrite);
+  }
 }
 
 void ConnectionImpl::close(ConnectionCloseType type) {
@@ -94,7 +95,7 @@ void ConnectionImpl::close(ConnectionCloseType type) {
   state_ = ConnectionState::Closing;
   delayed_close_timer_ = dispatcher_.createTimer([this] { closeSocket(ConnectionEvent::LocalClose); });
   delayed_close_timer_->enableTimer(kDelayedCloseTimeout);
-  file_event_->activate(event::FileReady::kWrite);
+  socket_event_.activate(event::FileReady::kWrite);
 }
 
 void ConnectionImpl::closeSocket(ConnectionEvent event) {
@@ -102,7 +103,7 @@ void ConnectionImpl::closeSocket(ConnectionEvent event) {
   state_ = ConnectionState::Closed;
   detachSplice();
   if (delayed_close_timer_) delayed_close_timer_->disableTimer();
-  file_event_.reset();
+  socket_event_.stop();
   transport_->closeSocket(event);
   socket_.close();
   // Buffers are released now: a closed connection may linger until deferred
@@ -136,10 +137,10 @@ void ConnectionImpl::readDisable(bool disable) {
   }
   REMORA_ASSERT(read_disable_count_ > 0, "unbalanced readDisable");
   if (read_disable_count_ == 0) return;
-  if (--read_disable_count_ == 0 && file_event_ && !connecting_) {
+  if (--read_disable_count_ == 0 && !connecting_) {
     // Delivers bytes (or an end of stream) read before the pause, and reads
     // what arrived during it.
-    file_event_->activate(event::FileReady::kRead);
+    socket_event_.activate(event::FileReady::kRead);
   }
 }
 
@@ -159,16 +160,14 @@ bool ConnectionImpl::shouldDrainReadBuffer() {
 }
 
 void ConnectionImpl::setTransportSocketIsReadable() {
-  if (file_event_) file_event_->activate(event::FileReady::kRead);
+  socket_event_.activate(event::FileReady::kRead);
 }
 
 void ConnectionImpl::flushWriteBuffer() {
-  if (file_event_ && state_ != ConnectionState::Closed) {
-    file_event_->activate(event::FileReady::kWrite);
-  }
+  socket_event_.activate(event::FileReady::kWrite);  // nothing once closed
 }
 
-void ConnectionImpl::onFileEvent(uint32_t events) {
+void ConnectionImpl::onFileReady(uint32_t events) {
   if (connecting_) {
     onConnectReady(events);
     // The edge that announced the connection may also carry the first bytes.
@@ -224,7 +223,7 @@ void ConnectionImpl::onWriteReady() {
   if (write_buffer_.length() == 0 && splice_source_ != nullptr && !write_end_stream_ &&
       splice_source_->splice_->pipe.pending() > 0) {
     // Buffered bytes are out: the splicing connection may move its pipe in.
-    splice_source_->file_event_->activate(event::FileReady::kRead);
+    splice_source_->socket_event_.activate(event::FileReady::kRead);
   }
   if (write_buffer_.length() == 0 && transport_->canFlushClose()) {
     if (write_end_stream_) write_end_stream_flushed_ = true;
@@ -273,7 +272,7 @@ bool ConnectionImpl::startSplicing(Connection& peer, SpliceCallbacks& callbacks)
   }
   splice_ = std::make_unique<Splice>(Splice{target, &callbacks, std::move(*pipe)});
   target->splice_source_ = this;
-  if (file_event_) file_event_->activate(event::FileReady::kRead);
+  socket_event_.activate(event::FileReady::kRead);
   return true;
 }
 
@@ -327,7 +326,7 @@ void ConnectionImpl::onSpliceReady() {
   if (state_ != ConnectionState::Open || !splice_) return;
   if (moved >= kMaxSplicePerEvent) {
     // Yielding with bytes possibly left in the socket: no edge will say so.
-    file_event_->activate(event::FileReady::kRead);
+    socket_event_.activate(event::FileReady::kRead);
     return;
   }
   // The end of stream goes to the sink only behind the last spliced byte.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/buffer/watermark_buffer.h"
+#include "common/event/libevent_events.h"
 #include "common/small_ptr_vector.h"
 #include "common/network/connection.h"
 #include "common/network/socket.h"
@@ -17,7 +18,8 @@ namespace remora::network {
 
 class ConnectionImpl : public virtual Connection,
                        protected TransportSocketCallbacks,
-                       private buffer::WatermarkCallbacks {
+                       private buffer::WatermarkCallbacks,
+                       private event::FileReadyHandler {
  public:
   ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket, TransportSocketPtr transport,
                  bool connected);
@@ -57,7 +59,8 @@ class ConnectionImpl : public virtual Connection,
   void raiseEvent(ConnectionEvent event) override;
   void flushWriteBuffer() override;
 
-  void onFileEvent(uint32_t events);
+  // event::FileReadyHandler, for socket_event_.
+  void onFileReady(uint32_t events) override;
   // `events`: what the first edge after connect() reported (FileReady bits).
   virtual void onConnectReady(uint32_t /*events*/) {}
   void onReadReady();
@@ -68,9 +71,9 @@ class ConnectionImpl : public virtual Connection,
 
   event::Dispatcher& dispatcher_;
   SocketFd socket_;
+  bool connecting_ = false;  // beside the fd, in what would be padding
   TransportSocketPtr transport_;
-  event::FileEventPtr file_event_;
-  bool connecting_ = false;
+  event::SocketEvent socket_event_;
 
  private:
   // buffer::WatermarkCallbacks, for the read and the write buffer.

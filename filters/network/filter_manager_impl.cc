@@ -53,15 +53,15 @@ void FilterManagerImpl::iterate(size_t start, buffer::Buffer* data, bool end_str
 }
 
 bool FilterManagerImpl::earlierFiltersIgnoreData(const ReadFilter& self) const {
-  for (const auto& filter : filters_) {
-    if (filter.get() == &self) return true;
-    if (filter->inspectsData()) return false;
+  for (size_t i = 0; i < filters_.size(); ++i) {
+    if (filters_[i].get() == &self) return true;
+    if (filters_[i]->inspectsData()) return false;
   }
   return false;  // `self` is not in this chain
 }
 
 void FilterManagerImpl::onConnectionClosed() {
-  for (auto& f : filters_) f->onConnectionClosed();
+  for (size_t i = 0; i < filters_.size(); ++i) filters_[i]->onConnectionClosed();
 }
 
 }  // namespace remora::filters

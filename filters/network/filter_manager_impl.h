@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "common/small_ptr_vector.h"
+
 #include "filters/network/network_filter.h"
 
 namespace remora::filters {
@@ -46,8 +48,8 @@ class FilterManagerImpl : public FilterManager,
   network::Connection& connection_;
   upstream::ClusterManager& cluster_manager_;
   StreamInfo& stream_info_;
-  std::vector<ReadFilterPtr> filters_;
-  size_t initialized_upto_ = 0;  // filters that have had onNewConnection
+  SmallPtrVector<ReadFilter, 1, ReadFilterPtr> filters_;  // nearly always one
+  uint32_t initialized_upto_ = 0;  // filters that have had onNewConnection
   bool stopped_in_init_ = false;
 };
 

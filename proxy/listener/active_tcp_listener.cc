@@ -103,13 +103,13 @@ ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::Connect
     : listener_(listener),
       runtime_(listener.runtime()),
       worker_index_(listener.handler().workerIndex()),
-      connection_(std::move(connection)) {
+      connection_(std::move(connection)),
+      filter_manager_(*connection_, listener.handler().clusterManager(), stream_info_) {
   const auto& info = connection_->info();
   stream_info_.connection_id = connection_->id();
   stream_info_.downstream = &info;
   stream_info_.filter_chain_name = chain.name;
-  filter_manager_.emplace(*connection_, listener.handler().clusterManager(), stream_info_);
-  for (const auto& factory : chain.factories) factory(*filter_manager_);
+  for (const auto& factory : chain.factories) factory(filter_manager_);
   connection_->addConnectionCallbacks(*this);
   auto& stats = runtime_->stats();
   stats.downstream_cx_total.inc();
@@ -125,9 +125,7 @@ ActiveConnection::ActiveConnection(ActiveTcpListener& listener, network::Connect
 ActiveConnection::~ActiveConnection() {
   if (auto* balancer = runtime_->balancer()) balancer->release(worker_index_);
   if (const auto* worker = runtime_->workerStats(worker_index_)) worker->downstream_cx_active->dec();
-  // Filters go before the connection they reference.
-  filter_manager_.reset();
-  connection_.reset();
+  // The filters go before the connection they reference (member order).
 }
 
 void ActiveConnection::onTransportReady() {
@@ -142,11 +140,11 @@ void ActiveConnection::onEvent(network::ConnectionEvent event) {
     onTransportReady();
     REMORA_LOG(debug, logging::Component::Connection, "[C{}] transport connected, starting filters",
                connection_->id());
-    filter_manager_->startFilters();
+    filter_manager_.startFilters();
     return;
   }
   if (handshake_timer_) handshake_timer_->disableTimer();
-  filter_manager_->onConnectionClosed();
+  filter_manager_.onConnectionClosed();
   auto& stats = runtime_->stats();
   stats.downstream_cx_active.dec();
   stats.downstream_cx_destroy.inc();
@@ -263,7 +261,7 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
   auto active = std::make_unique<ActiveConnection>(*this, std::move(connection), *chain);
   ActiveConnection& ref = *active;
   linkConnection(std::move(active));
-  if (ref.filter_manager_->empty()) {
+  if (ref.filter_manager_.empty()) {
     ref.connection().close(network::ConnectionCloseType::NoFlush);
     return;
   }
@@ -284,7 +282,7 @@ void ActiveTcpListener::newConnection(network::SocketFd&& fd, network::Connectio
     });
     ref.handshake_timer_->enableTimer(runtime_->config().listener_filters_timeout);
   }
-  ref.filter_manager_->initialize(handshaking);
+  ref.filter_manager_.initialize(handshaking);
 }
 
 void ActiveTcpListener::stopAccepting() { listener_.reset(); }

@@ -65,9 +65,10 @@ class ActiveConnection : public network::ConnectionCallbacks, public event::Defe
   uint32_t worker_index_;
   network::ConnectionPtr connection_;
   filters::StreamInfo stream_info_;
-  // In place, not on the heap: every connection has one. Reset before the
-  // connection, which its filters reference.
-  std::optional<filters::FilterManagerImpl> filter_manager_;
+  // In place, not on the heap: every connection has one. Declared after the
+  // connection and the stream info, so destroyed before them: the filters
+  // reference both.
+  filters::FilterManagerImpl filter_manager_;
   // Bounds a secure transport's handshake (slow or silent peers).
   event::TimerPtr handshake_timer_;
   // Links of the listener's connection list (owned by the listener; intrusive,

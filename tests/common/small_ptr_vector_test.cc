@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <vector>
 
 namespace remora {
@@ -45,6 +46,28 @@ TEST(SmallPtrVectorTest, NullOutBlanksAndRemoveNullsCompactsInOrder) {
   v.nullOut(&b);
   v.removeNulls();
   EXPECT_TRUE(v.empty());
+}
+
+TEST(SmallPtrVectorTest, OwningElementsAreDestroyedOnceWhetherInlineOrBeyond) {
+  struct Counted {
+    explicit Counted(int& d) : destroyed(d) {}
+    ~Counted() { ++destroyed; }
+    int& destroyed;
+  };
+  int destroyed = 0;
+  {
+    SmallPtrVector<Counted, 1, std::unique_ptr<Counted>> v;
+    for (int i = 0; i < 3; ++i) v.push_back(std::make_unique<Counted>(destroyed));
+    Counted* second = v[1].get();
+    v.nullOut(second);  // owning: blanking the slot destroys the element
+    EXPECT_EQ(destroyed, 1);
+    v.removeNulls();
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_NE(v[0], nullptr);
+    EXPECT_NE(v[1], nullptr);
+    EXPECT_EQ(destroyed, 1);
+  }
+  EXPECT_EQ(destroyed, 3);
 }
 
 }  // namespace

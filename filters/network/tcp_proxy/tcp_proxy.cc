@@ -34,8 +34,8 @@ void TcpProxyFilter::initializeReadFilterCallbacks(ReadFilterCallbacks& callback
 
 FilterStatus TcpProxyFilter::onNewConnection() {
   config_->stats->downstream_cx_total.inc();
-  cluster_name_ = config_->pickCluster(randomDraw(config_->total_weight));
-  callbacks_->streamInfo().upstream_cluster = cluster_name_;
+  cluster_name_ = &config_->pickCluster(randomDraw(config_->total_weight));
+  callbacks_->streamInfo().upstream_cluster = *cluster_name_;
   lb_context_ = std::make_unique<upstream::LoadBalancerContext>();
   lb_context_->original_destination = callbacks_->connection().info().original_destination;
   connectUpstream();
@@ -44,7 +44,7 @@ FilterStatus TcpProxyFilter::onNewConnection() {
 }
 
 void TcpProxyFilter::connectUpstream() {
-  auto* cluster = callbacks_->clusterManager().getThreadLocalCluster(cluster_name_);
+  auto* cluster = callbacks_->clusterManager().getThreadLocalCluster(*cluster_name_);
   if (cluster == nullptr) {
     config_->stats->downstream_cx_no_route.inc();
     callbacks_->streamInfo().setFlag(ResponseFlag::NoClusterFound);

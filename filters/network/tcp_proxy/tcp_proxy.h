@@ -82,7 +82,7 @@ class TcpProxyFilter : public ReadFilter,
   upstream::UpstreamConnectionPtr upstream_;
   // The attempts so far (hosts tried), only until the upstream is connected.
   std::unique_ptr<upstream::LoadBalancerContext> lb_context_;
-  std::string_view cluster_name_;  // in config_'s cluster list
+  const std::string* cluster_name_ = nullptr;  // in config_'s cluster list
   // The worker's shared list for this idle_timeout (set on first use); the
   // session is its entry (TimeoutList::Entry::onTimeout is the idle timeout).
   event::TimeoutList* idle_list_ = nullptr;
