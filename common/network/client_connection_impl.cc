@@ -77,8 +77,12 @@ void ClientConnectionImpl::onConnectReady(uint32_t events) {
     return;
   }
   connecting_ = false;
-  if (auto local = localAddress(socket_.fd())) info().local_address = *local;
   transport_->onConnected();
+}
+
+void ClientConnectionImpl::readLocalAddress() {
+  if (connecting_ || !socket_.valid()) return;
+  if (auto local = localAddress(socket_.fd())) info().local_address = *local;
 }
 
 }  // namespace remora::network

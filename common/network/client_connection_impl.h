@@ -11,6 +11,7 @@ class ClientConnectionImpl : public ConnectionImpl, public ClientConnection {
 
   void connect() override;
   void setConnectTimeout(std::chrono::milliseconds timeout) override;
+  void readLocalAddress() override;
 
  protected:
   void onConnectReady(uint32_t events) override;

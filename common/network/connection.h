@@ -151,6 +151,10 @@ class ClientConnection : public virtual Connection {
   virtual void connect() = 0;
   // Raises ConnectTimeout and closes if not connected within `timeout`.
   virtual void setConnectTimeout(std::chrono::milliseconds timeout) = 0;
+  // Once connected: asks the kernel for the local address the connect picked
+  // (one getsockname()) and stores it in info().local_address. Not done for
+  // every connection: most never need the port.
+  virtual void readLocalAddress() = 0;
 };
 
 }  // namespace remora::network

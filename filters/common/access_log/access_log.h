@@ -42,6 +42,7 @@ class AccessLog {
   AccessLog(Formatter formatter, std::shared_ptr<LogFile> file)
       : formatter_(std::move(formatter)), file_(std::move(file)) {}
   void log(const StreamInfo& info) const { file_->write(formatter_.format(info)); }
+  const Formatter& formatter() const { return formatter_; }
 
  private:
   Formatter formatter_;

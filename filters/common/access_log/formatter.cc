@@ -92,6 +92,13 @@ Result<Formatter> Formatter::parse(const std::string& format) {
   return formatter;
 }
 
+bool Formatter::usesUpstreamLocalAddress() const {
+  for (const Piece& piece : pieces_) {
+    if (piece.op == Op::UpstreamLocalAddress) return true;
+  }
+  return false;
+}
+
 std::string Formatter::format(const StreamInfo& s) const {
   std::string out;
   const network::ConnectionInfo* d = s.downstream;

@@ -19,6 +19,9 @@ class Formatter {
   // Fails on an unknown or malformed %OPERATOR%.
   static Result<Formatter> parse(const std::string& format);
   std::string format(const StreamInfo& info) const;
+  // True if the format prints %UPSTREAM_LOCAL_ADDRESS%, which costs a
+  // system call per connection to know.
+  bool usesUpstreamLocalAddress() const;
 
  private:
   enum class Op {

@@ -73,6 +73,9 @@ std::optional<NetworkFilterFactoryCb> TcpProxyFactory::createFilterFactory(
     cfg->max_connect_attempts = static_cast<uint32_t>(*attempts);
   }
   cfg->access_logs = access_log::parseAccessLogs(r.sequence("access_log"), context.log_files, errors);
+  for (const auto& log : cfg->access_logs) {
+    if (log->formatter().usesUpstreamLocalAddress()) cfg->log_upstream_local_address = true;
+  }
   r.finish();
   if (errors.size() != before) return std::nullopt;
   for (const auto& c : cfg->clusters) cfg->total_weight += c.weight;

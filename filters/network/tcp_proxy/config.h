@@ -43,6 +43,9 @@ struct TcpProxyConfig {
   std::chrono::milliseconds idle_timeout{3'600'000};  // 0 disables
   uint32_t max_connect_attempts = 1;
   std::vector<access_log::AccessLogConstSharedPtr> access_logs;
+  // An access log prints the upstream connection's local address: only then
+  // is it read from the kernel (a getsockname() per connection).
+  bool log_upstream_local_address = false;
   std::unique_ptr<TcpProxyStats> stats;
 
   // Picks a cluster by weight (uniform `draw` in [0, total_weight)).

@@ -121,7 +121,10 @@ void TcpProxyFilter::onUpstreamEvent(network::ConnectionEvent event) {
     upstream_->markConnected();
     lb_context_.reset();  // no more attempts: the connection does not keep it
     auto& info = callbacks_->streamInfo();
-    info.upstream_local_address = upstream_->connection().info().local_address;
+    if (config_->log_upstream_local_address) {
+      upstream_->connection().readLocalAddress();
+      info.upstream_local_address = upstream_->connection().info().local_address;
+    }
     if (const auto* peer = upstream_->connection().transportSocket().peerSecurity()) {
       info.details().upstream_peer_uri_san = peer->uri_san;
     }
