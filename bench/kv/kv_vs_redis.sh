@@ -10,9 +10,13 @@
 #   KEYS=100000 DURATION=5 bench/kv/kv_vs_redis.sh   # quick run
 #
 # Env: KEYS (1000000), DURATION seconds per phase (15), CONCURRENCY (32),
-# VALUE_SIZE (1024), THREADS remora-kvd service threads (2), BUILD_DIR
-# (build), REDIS_OPS requests per redis-benchmark phase (derived from the
-# remora figures when unset), SKIP_DEVICE=1, SKIP_REDIS=1.
+# VALUE_SIZE (1024), THREADS remora-kvd service threads (unset: remora-kvd's
+# default, CPUs or 5 x CPUs with a device namespace; the script passed 2 up to
+# the 2026-11-30 00:38 run in docs/benchmarks.md), WRITE_POLICY update|replace (update: the
+# client's default, merges bins; replace: a Redis SET's semantics), BUILD_DIR
+# (build), KVD / BENCH (binaries; default under BUILD_DIR), REDIS_OPS requests
+# per redis-benchmark phase (derived from the remora figures when unset),
+# SKIP_MEMORY=1, SKIP_DEVICE=1, SKIP_REDIS=1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,9 +25,15 @@ KEYS=${KEYS:-1000000}
 DURATION=${DURATION:-15}
 CONCURRENCY=${CONCURRENCY:-32}
 VALUE_SIZE=${VALUE_SIZE:-1024}
-THREADS=${THREADS:-2}
-KVD=$BUILD_DIR/kv/node/remora-kvd
-BENCH=$BUILD_DIR/kv/tools/remora-kv-bench
+THREADS=${THREADS:-}
+WRITE_POLICY=${WRITE_POLICY:-update}
+KVD=${KVD:-$BUILD_DIR/kv/node/remora-kvd}
+BENCH=${BENCH:-$BUILD_DIR/kv/tools/remora-kv-bench}
+THREAD_ARGS=()
+[[ -n $THREADS ]] && THREAD_ARGS=(--threads "$THREADS")
+WRITE_ARGS=()  # left out for update, so older remora-kv-bench binaries work
+[[ $WRITE_POLICY == replace ]] && WRITE_ARGS=(--write-policy replace)
+[[ $WRITE_POLICY == update || $WRITE_POLICY == replace ]] || { echo "WRITE_POLICY: update or replace" >&2; exit 2; }
 STEP_TIMEOUT=$((DURATION * 4 + 600))
 
 for bin in "$KVD" "$BENCH"; do
@@ -72,9 +82,9 @@ start_kvd() {  # $1 = config file or "" ; sets KVD_PORT and KVD_PID
   local port
   port=$(free_port)
   if [[ -n $1 ]]; then
-    "$KVD" -c "$1" --port "$port" --threads "$THREADS" --log-level warn >"$out" 2>&1 &
+    "$KVD" -c "$1" --port "$port" "${THREAD_ARGS[@]}" --log-level warn >"$out" 2>&1 &
   else
-    "$KVD" --port "$port" --threads "$THREADS" --log-level warn >"$out" 2>&1 &
+    "$KVD" --port "$port" "${THREAD_ARGS[@]}" --log-level warn >"$out" 2>&1 &
   fi
   KVD_PID=$!
   PIDS+=("$KVD_PID")
@@ -100,7 +110,7 @@ run_remora() {  # $1 = system label, $2 = config ("" for memory)
     pct=${wl#*:}
     echo "== $label: RU,$pct for ${DURATION}s at concurrency $CONCURRENCY" >&2
     out=$(timeout "$STEP_TIMEOUT" "$BENCH" -h "127.0.0.1:$port" -k "$KEYS" -o "$VALUE_SIZE" \
-      -w "RU,$pct" -z "$CONCURRENCY" -d "$DURATION" --timeout 5000)
+      -w "RU,$pct" -z "$CONCURRENCY" -d "$DURATION" --timeout 5000 "${WRITE_ARGS[@]}")
     echo "$out" >&2
     local tps rp50 rp99 wp50 wp99
     tps=$(echo "$out" | awk '/^total/ { for (i = 1; i <= NF; i++) if ($i ~ /^tps=/) { sub("tps=", "", $i); print $i } }')
@@ -153,8 +163,8 @@ run_redis() {  # $1 label, $2.. extra redis-server args
   stop_pid "$pid"
 }
 
-echo "keys=$KEYS value=${VALUE_SIZE}B concurrency=$CONCURRENCY duration=${DURATION}s kvd-threads=$THREADS cpus=$(nproc)" >&2
-run_remora remora-memory ""
+echo "keys=$KEYS value=${VALUE_SIZE}B concurrency=$CONCURRENCY duration=${DURATION}s kvd-threads=${THREADS:-default} write-policy=$WRITE_POLICY cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+[[ -z ${SKIP_MEMORY:-} ]] && run_remora remora-memory ""
 if [[ -z ${SKIP_DEVICE:-} ]]; then
   DEV_MB=$(( (KEYS * (VALUE_SIZE + 200) * 3 / 1048576) + 256 ))
   cat >"$WORK/device.yaml" <<YAML

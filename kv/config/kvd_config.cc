@@ -1,5 +1,7 @@
 #include "kv/config/kvd_config.h"
 
+#include <algorithm>
+
 namespace remora::kv::config {
 
 KvdConfig defaultKvdConfig() {
@@ -10,6 +12,16 @@ KvdConfig defaultKvdConfig() {
   ns.storage.kind = storage::EngineKind::kMemory;
   config.namespaces.push_back(ns);
   return config;
+}
+
+uint32_t serviceThreadsFor(const KvdConfig& config, uint32_t cpus) {
+  if (config.service_threads != 0) return config.service_threads;
+  const bool on_device = std::any_of(
+      config.namespaces.begin(), config.namespaces.end(),
+      [](const NamespaceConfig& ns) { return ns.storage.kind == storage::EngineKind::kDevice; });
+  const uint64_t per_cpu = on_device ? kServiceThreadsPerCpuOnDevice : 1;
+  return static_cast<uint32_t>(
+      std::min<uint64_t>(std::max<uint32_t>(cpus, 1) * per_cpu, kMaxServiceThreads));
 }
 
 void applyPortOverride(KvdConfig& config, uint16_t port) {

@@ -52,7 +52,7 @@ struct KvdConfig {
   EndpointConfig heartbeat{"any", 3002};
   std::string cluster_name;  // empty: the client must not ask for one
   std::string node_id;       // up to 16 hex digits; empty = derived from address and port
-  uint32_t service_threads = 0;  // 0 = number of CPUs
+  uint32_t service_threads = 0;  // 0 = derived: serviceThreadsFor()
   uint32_t proto_fd_max = 15000;  // simultaneous client connections
   uint64_t max_message_size = 8u << 20;  // largest accepted request body
   uint32_t connection_buffer_limit = 1u << 20;  // per-connection output bound (bytes)
@@ -69,6 +69,17 @@ struct KvdConfig {
 
 // One node, namespace "test" in memory, service port 3000.
 KvdConfig defaultKvdConfig();
+
+constexpr uint32_t kMaxServiceThreads = 256;
+// Service threads per CPU when a namespace keeps its records on a device.
+constexpr uint32_t kServiceThreadsPerCpuOnDevice = 5;
+
+// The number of service (worker) threads a node runs: `service_threads`
+// when set, else Aerospike's default rule — the number of CPUs, or 5 per CPU
+// when any namespace keeps its records on a device (a service thread blocks
+// on each device read, so more of them keep more reads in flight); at most
+// kMaxServiceThreads. `cpus` is the machine's (0 counts as 1).
+uint32_t serviceThreadsFor(const KvdConfig& config, uint32_t cpus);
 
 // Moves the service port to `port` and fabric/heartbeat to port+1/port+2.
 void applyPortOverride(KvdConfig& config, uint16_t port);

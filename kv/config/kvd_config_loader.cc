@@ -61,7 +61,7 @@ void readEndpoint(MapReader& parent, std::string_view key, EndpointConfig& out, 
   if (auto a = r.string("address")) out.address = *a;
   if (auto p = r.integer("port", 1, 65535)) out.port = static_cast<uint16_t>(*p);
   if (service_extras != nullptr) {
-    if (auto v = r.integer("service-threads", 0, 256)) {
+    if (auto v = r.integer("service-threads", 0, kMaxServiceThreads)) {
       service_extras->service_threads = static_cast<uint32_t>(*v);
     }
     if (auto v = r.integer("proto-fd-max", 1, 1000000)) {

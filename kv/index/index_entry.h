@@ -68,6 +68,14 @@ class IndexEntry {
                                              : (set_and_flags_ & ~kTombstoneFlag));
   }
 
+  // The record's body holds a user key (sent with POLICY_KEY_SEND): a write
+  // that must check or keep it reads the body; others need not.
+  bool hasUserKey() const { return (set_and_flags_ & kUserKeyFlag) != 0; }
+  void setHasUserKey(bool k) {
+    set_and_flags_ = static_cast<uint16_t>(k ? (set_and_flags_ | kUserKeyFlag)
+                                             : (set_and_flags_ & ~kUserKeyFlag));
+  }
+
   DeviceLocation deviceLocation() const { return {loc_a_, loc_b_}; }
   void setDeviceLocation(DeviceLocation loc) {
     loc_a_ = loc.block_id;
@@ -94,6 +102,8 @@ class IndexEntry {
 
  private:
   static constexpr uint16_t kTombstoneFlag = 1u << 15;
+  static constexpr uint16_t kUserKeyFlag = 1u << 14;
+  static_assert(kMaxSetId < kUserKeyFlag, "flags above the set id");
 
   storage::Digest digest_{};
   uint32_t generation_ = 0;

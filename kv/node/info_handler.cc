@@ -190,6 +190,7 @@ std::string InfoHandler::namespaceInfo(std::string_view ns_name) const {
   add("flush-max-ms", std::to_string(c.storage.flush_max_ms));
   add("commit-to-device", c.storage.commit_to_device ? "true" : "false");
   add("defrag_blocks_reclaimed", std::to_string(s.defrag_blocks_reclaimed));
+  add("device_reads", std::to_string(s.device_reads));
   add("write_errors", std::to_string(s.write_errors));
   return out;
 }

@@ -28,6 +28,7 @@ void usage() {
                "  -c, --config FILE   YAML config (Aerospike vocabulary; see docs/kv.md)\n"
                "  --port N            service port N, fabric N+1, heartbeat N+2\n"
                "  --threads N         service (worker) threads, default: CPUs\n"
+               "                      (5 x CPUs with a device namespace, as Aerospike)\n"
                "  --log-level LEVEL   trace|debug|info|warn|error|off (default info)\n"
                "  --validate          check the config and exit\n");
 }

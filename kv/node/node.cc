@@ -14,10 +14,11 @@ namespace remora::kv::node {
 
 namespace {
 
-uint32_t workersFor(const config::KvdConfig& config) {
-  if (config.service_threads != 0) return config.service_threads;
-  const unsigned cpus = std::thread::hardware_concurrency();
-  return cpus == 0 ? 1 : cpus;
+// The config with its service-thread count resolved (Aerospike's default
+// rule when unset), so that workers, stats shards and `get-config` agree.
+config::KvdConfig resolveServiceThreads(config::KvdConfig config) {
+  config.service_threads = config::serviceThreadsFor(config, std::thread::hardware_concurrency());
+  return config;
 }
 
 // Like the real server: the service port in the top 16 bits and a 48-bit
@@ -41,10 +42,10 @@ Result<network::Address> serviceAddress(const config::EndpointConfig& endpoint) 
 }  // namespace
 
 Node::Node(config::KvdConfig config, EngineFactory engine_factory, storage::ClockPtr clock)
-    : config_(std::move(config)),
+    : config_(resolveServiceThreads(std::move(config))),
       engine_factory_(std::move(engine_factory)),
       clock_(std::move(clock)),
-      store_(1 + workersFor(config_)),
+      store_(1 + config_.service_threads),
       stats_(store_),
       tracker_(config_.proto_fd_max) {}
 
@@ -52,7 +53,7 @@ Node::~Node() {
   if (started_ || engines_started_) (void)shutdown();
 }
 
-uint32_t Node::workerCount() const { return workersFor(config_); }
+uint32_t Node::workerCount() const { return config_.service_threads; }
 
 Status Node::init() {
   if (config_.namespaces.empty()) return makeError("no namespace configured");
@@ -143,8 +144,17 @@ void Node::onAccept(network::SocketFd&& socket, const network::Address&) {
     stats_.client_connections_refused.inc();
     return;  // the socket closes here
   }
-  workers_[next_worker_]->adopt(std::move(socket));
-  next_worker_ = (next_worker_ + 1) % workers_.size();
+  // The least loaded worker, ties in turn: connections are pinned to a
+  // worker and a worker blocks on each device read, so an even spread keeps
+  // the other workers' clients served (round robin drifts once short-lived
+  // connections, such as a client's info polls, come and go).
+  size_t pick = next_worker_;
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    const size_t w = (next_worker_ + i) % workers_.size();
+    if (workers_[w]->connections() < workers_[pick]->connections()) pick = w;
+  }
+  workers_[pick]->adopt(std::move(socket));
+  next_worker_ = (pick + 1) % workers_.size();
 }
 
 bool Node::drain(std::chrono::milliseconds deadline) {

@@ -41,6 +41,7 @@ NodeStats::NodeStats(stats::Store& store)
       proxy_errors(store.counter("kv.proxy_errors")),
       proxy_hop_limit(store.counter("kv.proxy_hop_limit")),
       proxy_received(store.counter("kv.proxy_received")),
+      write_reads_skipped(store.counter("kv.write_reads_skipped")),
       store_(store) {
   for (auto& row : by_result_) {
     for (auto& slot : row) slot.store(nullptr, std::memory_order_relaxed);

@@ -53,12 +53,15 @@ class NodeStats {
   stats::Counter& scan_requests;
   stats::Counter& write_paused;         // times a connection's output went above its limit
   stats::Counter& not_owned;            // requests for partitions this node does not master
-  stats::Counter& expired_records;
+  stats::Counter& expired_records;      // removed by the nsup sweeper
   // Proxying of misrouted single-record requests (static clusters).
   stats::Counter& proxied;              // relayed to the owner, its reply returned
   stats::Counter& proxy_errors;         // owner unreachable or failed: answered 11 (or 9 on timeout)
   stats::Counter& proxy_hop_limit;      // arrived proxied for a partition not owned here: 11
-  stats::Counter& proxy_received;       // requests that arrived over a proxy connection      // removed by the nsup sweeper
+  stats::Counter& proxy_received;       // requests that arrived over a proxy connection
+  // Writes and deletes decided from the index entry, without reading the
+  // old record (replace, create-only, delete; docs/kv.md).
+  stats::Counter& write_reads_skipped;
 
  private:
   stats::Counter& counterFor(OpKind op, protocol::ResultCode code) const;

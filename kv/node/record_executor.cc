@@ -21,7 +21,8 @@ constexpr uint32_t kTtlDontUpdate = 0xFFFFFFFE;
 // Generations are 16 bits on the wire; like the server, wrap to 1, not 0.
 constexpr uint32_t kMaxGeneration = 0xFFFF;
 
-bool isAlive(const std::optional<storage::Record>& rec, uint32_t now_void_time) {
+template <typename R>
+bool isAlive(const std::optional<R>& rec, uint32_t now_void_time) {
   return rec.has_value() && (rec->void_time == 0 || rec->void_time > now_void_time);
 }
 
@@ -225,36 +226,67 @@ ResultCode RecordExecutor::executeWrite(Namespace& ns, uint32_t pid, const Recor
   const bool respond_all = h.info2 & info2::kRespondAllOps;
   const uint32_t now = context_.clock->nowVoidTime();
 
+  const bool is_delete = (h.info2 & info2::kDelete) && ops.empty();
+  const bool create_only = h.info2 & info2::kCreateOnly;
+  const bool replace = h.info3 & (info3::kCreateOrReplace | info3::kReplaceOnly);
+
   std::lock_guard<std::mutex> lock(ns.partitionLock(pid));
-  auto read = ns.engine().read(pid, cmd.digest);
-  if (!read) return resultForStorageError(read.error());
-  auto& existing = *read;
-  const bool alive = isAlive(existing, now);
+  // The old record: its index metadata always, its body only when the result
+  // depends on it. Replaces, creates and deletes are decided from the index
+  // entry (a device read saved: docs/kv.md, "Writes that skip the read"),
+  // unless a stored user key must be checked against the request's or kept.
+  std::optional<storage::RecordMeta> old;
+  std::optional<storage::Record> body;
+  auto readBody = [&]() -> ResultCode {
+    auto read = ns.engine().read(pid, cmd.digest);
+    if (!read) return resultForStorageError(read.error());
+    body = std::move(*read);
+    old.reset();
+    if (body) {
+      old = storage::RecordMeta{body->set_name, body->generation, body->void_time,
+                                body->last_update_time_ms, body->user_key.has_value()};
+    }
+    return ResultCode::kOk;
+  };
+  if (!(is_delete || create_only || replace)) {
+    if (const ResultCode rc = readBody(); rc != ResultCode::kOk) return rc;
+  } else {
+    auto meta = ns.engine().readMeta(pid, cmd.digest);
+    if (!meta) return resultForStorageError(meta.error());
+    old = std::move(*meta);
+    const bool key_matters = !create_only && (!is_delete || !cmd.key.empty());
+    if (old && old->has_user_key && key_matters && isAlive(old, now)) {
+      if (const ResultCode rc = readBody(); rc != ResultCode::kOk) return rc;
+    } else {
+      context_.stats.write_reads_skipped.inc();
+    }
+  }
+  const bool alive = isAlive(old, now);
 
   // The master write path checks the exists policy before the generation.
-  if ((h.info2 & info2::kCreateOnly) && alive) return ResultCode::kRecordExists;
+  if (create_only && alive) return ResultCode::kRecordExists;
   if ((h.info3 & (info3::kUpdateOnly | info3::kReplaceOnly)) && !alive) {
     return ResultCode::kRecordNotFound;
   }
-  if (alive && (h.info2 & info2::kGeneration) && existing->generation != h.generation) {
-    reply.generation = existing->generation;
+  if (alive && (h.info2 & info2::kGeneration) && old->generation != h.generation) {
+    reply.generation = old->generation;
     return ResultCode::kGenerationError;
   }
-  if (alive && (h.info2 & info2::kGenerationGt) && h.generation <= existing->generation) {
-    reply.generation = existing->generation;
+  if (alive && (h.info2 & info2::kGenerationGt) && h.generation <= old->generation) {
+    reply.generation = old->generation;
     return ResultCode::kGenerationError;
   }
-  if (alive && !cmd.key.empty() && existing->user_key) {
-    const auto& [type, value] = *existing->user_key;
+  if (alive && !cmd.key.empty() && body && body->user_key) {
+    const auto& [type, value] = *body->user_key;
     if (type != static_cast<uint8_t>(cmd.key[0]) || value != cmd.key.substr(1)) {
       return ResultCode::kKeyMismatch;
     }
   }
 
-  if ((h.info2 & info2::kDelete) && ops.empty()) {
+  if (is_delete) {
     if (!alive) {
       // An expired record still in the engine is dropped on the way.
-      if (existing) (void)ns.engine().remove(pid, cmd.digest);
+      if (old) (void)ns.engine().remove(pid, cmd.digest);
       return ResultCode::kRecordNotFound;
     }
     auto removed = ns.engine().remove(pid, cmd.digest);
@@ -263,13 +295,20 @@ ResultCode RecordExecutor::executeWrite(Namespace& ns, uint32_t pid, const Recor
   }
 
   storage::Record rec;
-  if (alive) {
-    rec = std::move(*existing);
+  if (alive && body) {
+    rec = std::move(*body);
   } else {
     rec.digest = cmd.digest;
-    rec.set_name = std::string(cmd.set);
+    rec.set_name = alive ? old->set_name : std::string(cmd.set);
+    if (alive) {
+      // Read skipped: no user key is stored (else the body was read), and
+      // the bins are about to be replaced.
+      rec.generation = old->generation;
+      rec.void_time = old->void_time;
+      rec.last_update_time_ms = old->last_update_time_ms;
+    }
   }
-  if (h.info3 & (info3::kCreateOrReplace | info3::kReplaceOnly)) rec.bins.clear();
+  if (replace) rec.bins.clear();
 
   bool get_all = false;
   bool wrote = false;
@@ -321,7 +360,7 @@ ResultCode RecordExecutor::executeWrite(Namespace& ns, uint32_t pid, const Recor
 
   if (rec.bins.empty()) {
     // A record whose last bin is gone is deleted.
-    if (existing) {
+    if (old) {
       auto removed = ns.engine().remove(pid, cmd.digest);
       if (!removed) return resultForStorageError(removed.error());
     }

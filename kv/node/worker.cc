@@ -42,13 +42,14 @@ void Worker::start() {
 
 void Worker::adopt(network::SocketFd socket) {
   const int fd = socket.release();
+  connections_.fetch_add(1, std::memory_order_relaxed);
   dispatcher_->post([this, fd] { onAdopt(fd); });
 }
 
 void Worker::onAdopt(int fd) {
   network::SocketFd socket(fd);
   if (draining_) {
-    tracker_.remove();
+    releaseConnection();
     return;  // closes the socket
   }
   auto connection = dispatcher_->createServerConnection(
@@ -63,9 +64,14 @@ void Worker::onAdopt(int fd) {
 void Worker::onSessionClosed(ClientSession& session) {
   auto it = sessions_.find(session.id());
   if (it == sessions_.end()) return;
-  tracker_.remove();
+  releaseConnection();
   dispatcher_->deferredDelete(std::move(it->second));
   sessions_.erase(it);
+}
+
+void Worker::releaseConnection() {
+  connections_.fetch_sub(1, std::memory_order_relaxed);
+  tracker_.remove();
 }
 
 void Worker::drain() {

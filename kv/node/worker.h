@@ -4,6 +4,7 @@
 // assigned to it (as the proxy's workers do). The main thread hands it
 // accepted sockets; a session stays on its worker for its whole life.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,10 +38,16 @@ class Worker {
   void drain();
   // Closes every session, stops the loop and joins the thread. Main thread.
   void stop();
+  // Sockets adopted and not yet closed (sessions, and adopted sockets still
+  // queued). Any thread; the node gives a new connection to the worker with
+  // the fewest, so that one blocked in a device read holds as few clients as
+  // possible.
+  uint32_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
  private:
   void onAdopt(int fd);
   void onSessionClosed(ClientSession& session);
+  void releaseConnection();
 
   const std::string name_;
   const uint32_t shard_;
@@ -51,6 +58,7 @@ class Worker {
   RequestHandler handler_;
   std::unique_ptr<ProxyPool> proxy_;  // only on a node of a static cluster
   std::thread thread_;
+  std::atomic<uint32_t> connections_{0};
   bool draining_ = false;  // worker thread only
   std::unordered_map<uint64_t, std::unique_ptr<ClientSession>> sessions_;
 };

@@ -235,6 +235,7 @@ Status BlockStore::readRecord(index::DeviceLocation loc, uint32_t size, std::vec
     }
   }
   // A block not in memory was written whole to the device.
+  device_reads_.fetch_add(1, std::memory_order_relaxed);
   const uint32_t start = alignDown(loc.offset);
   const uint32_t end = alignUp(loc.offset + size);
   AlignedBuffer buf(end - start);
@@ -356,6 +357,7 @@ BlockStoreStats BlockStore::stats() const {
   s.block_write_us = block_write_us_;
   s.buffer_waits = buffer_waits_;
   s.buffer_wait_us = buffer_wait_us_;
+  s.device_reads = device_reads_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -21,6 +21,7 @@
 // Threads: every method is thread-safe (one internal mutex, never held over
 // device I/O on the data path). Callers that also hold a partition lock take
 // it first (lock order: partition → store).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -56,6 +57,7 @@ struct BlockStoreStats {
   uint64_t block_write_us = 0;  // the writer thread's time in those writes
   uint64_t buffer_waits = 0;    // appends that found no free block buffer
   uint64_t buffer_wait_us = 0;  // and their time waiting for one
+  uint64_t device_reads = 0;    // readRecord() calls that went to the device
 };
 
 class BlockStore {
@@ -227,6 +229,7 @@ class BlockStore {
   uint64_t block_write_us_ = 0;
   uint64_t buffer_waits_ = 0;
   uint64_t buffer_wait_us_ = 0;
+  std::atomic<uint64_t> device_reads_{0};  // counted outside the mutex
 };
 
 }  // namespace remora::kv::storage

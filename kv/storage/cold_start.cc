@@ -127,6 +127,7 @@ void ColdStart::consider(uint32_t block_id, uint64_t seq, uint32_t offset,
   e->setLastUpdateMs(h.last_update_ms);
   e->setSetId(state_.sets.idFor(h.set_name).value_or(0));
   e->setTombstone(h.tombstone);
+  e->setHasUserKey(h.has_user_key);
   e->setSize(h.total_len);
   e->setDeviceLocation({block_id, offset});
 }

@@ -173,6 +173,22 @@ Result<std::optional<Record>> DeviceEngine::read(uint32_t partition, const Diges
   return load(*e);
 }
 
+Result<std::optional<RecordMeta>> DeviceEngine::readMeta(uint32_t partition, const Digest& digest) {
+  if (!running()) return notRunning();
+  std::lock_guard<std::mutex> lock(state_->locks.of(partition));
+  const index::IndexEntry* e = state_->index.find(partition, digest);
+  if (e == nullptr || e->tombstone() || state_->expired(*e)) {
+    return std::optional<RecordMeta>();
+  }
+  RecordMeta meta;
+  meta.set_name = state_->sets.nameOf(e->setId());
+  meta.generation = e->generation();
+  meta.void_time = e->voidTime();
+  meta.last_update_time_ms = e->lastUpdateMs();
+  meta.has_user_key = e->hasUserKey();
+  return std::optional<RecordMeta>(std::move(meta));
+}
+
 Result<bool> DeviceEngine::exists(uint32_t partition, const Digest& digest) {
   if (!running()) return notRunning();
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
@@ -217,6 +233,7 @@ Status DeviceEngine::write(uint32_t partition, const Record& record) {
   e->setLastUpdateMs(record.last_update_time_ms);
   e->setSetId(*set_id);
   e->setTombstone(false);
+  e->setHasUserKey(record.user_key.has_value());
   e->setSize(size);
   e->setDeviceLocation(*loc);
   state_->countCopy(*e);
@@ -234,6 +251,7 @@ Status DeviceEngine::writeTombstone(index::IndexEntry& e) {
   }
   state_->dropCopy(e);
   e.setTombstone(true);
+  e.setHasUserKey(false);
   e.setLastUpdateMs(now);
   e.setVoidTime(0);
   e.setSize(kRecordHeaderSize);
@@ -338,6 +356,7 @@ EngineStats DeviceEngine::stats() const {
     out.block_write_us = b.block_write_us;
     out.buffer_waits = b.buffer_waits;
     out.buffer_wait_us = b.buffer_wait_us;
+    out.device_reads = b.device_reads;
   }
   out.defrag_blocks_reclaimed = s.defrag_blocks_reclaimed.load(std::memory_order_relaxed);
   out.defrag_records_moved = s.defrag_records_moved.load(std::memory_order_relaxed);

@@ -28,6 +28,7 @@ class DeviceEngine : public Engine {
   Status start() override;
   Status shutdown() override;
   Result<std::optional<Record>> read(uint32_t partition, const Digest& digest) override;
+  Result<std::optional<RecordMeta>> readMeta(uint32_t partition, const Digest& digest) override;
   Result<bool> exists(uint32_t partition, const Digest& digest) override;
   Status write(uint32_t partition, const Record& record) override;
   Result<bool> remove(uint32_t partition, const Digest& digest) override;

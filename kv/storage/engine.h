@@ -55,6 +55,8 @@ struct EngineStats {
   uint64_t block_write_us = 0;  // time spent in them (with commit-to-device, their syncs too)
   uint64_t buffer_waits = 0;    // writes that found every block buffer waiting for the device
   uint64_t buffer_wait_us = 0;  // and the time they waited
+  // Record reads that went to the device (not served from a write buffer).
+  uint64_t device_reads = 0;
 };
 
 class Engine {
@@ -70,6 +72,9 @@ class Engine {
   // nullopt when absent (or expired: void_time passed per `now_void_time`).
   virtual Result<std::optional<Record>> read(uint32_t partition, const Digest& digest) = 0;
   virtual Result<bool> exists(uint32_t partition, const Digest& digest) = 0;
+  // The record's metadata from the primary index alone: never reads a
+  // device. nullopt when absent or expired, as read().
+  virtual Result<std::optional<RecordMeta>> readMeta(uint32_t partition, const Digest& digest) = 0;
   // Stores the whole record (replacing any earlier version). Acknowledged
   // durability follows the namespace's commit-to-device setting.
   virtual Status write(uint32_t partition, const Record& record) = 0;

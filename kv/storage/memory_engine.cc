@@ -45,6 +45,21 @@ Result<std::optional<Record>> MemoryEngine::read(uint32_t partition, const Diges
   return std::optional<Record>(std::move(*record));
 }
 
+Result<std::optional<RecordMeta>> MemoryEngine::readMeta(uint32_t partition, const Digest& digest) {
+  std::lock_guard<std::mutex> lock(locks_.of(partition));
+  const index::IndexEntry* e = index_.find(partition, digest);
+  if (e == nullptr || !live(*e)) {
+    return std::optional<RecordMeta>();
+  }
+  RecordMeta meta;
+  meta.set_name = sets_.nameOf(e->setId());
+  meta.generation = e->generation();
+  meta.void_time = e->voidTime();
+  meta.last_update_time_ms = e->lastUpdateMs();
+  meta.has_user_key = e->hasUserKey();
+  return std::optional<RecordMeta>(std::move(meta));
+}
+
 Result<bool> MemoryEngine::exists(uint32_t partition, const Digest& digest) {
   std::lock_guard<std::mutex> lock(locks_.of(partition));
   const index::IndexEntry* e = index_.find(partition, digest);
@@ -77,6 +92,7 @@ Status MemoryEngine::write(uint32_t partition, const Record& record) {
   e->setVoidTime(record.void_time);
   e->setLastUpdateMs(record.last_update_time_ms);
   e->setSetId(*set_id);
+  e->setHasUserKey(record.user_key.has_value());
   e->setSize(size);
   e->setMemoryLocation(body.release());
   data_bytes_.fetch_add(size, std::memory_order_relaxed);

@@ -37,4 +37,16 @@ struct Record {
   std::vector<Bin> bins;
 };
 
+// What the primary index knows of a record without reading its body: enough
+// for a write whose result does not depend on the old bins (a replace, a
+// create, a delete) to check exists policies and generations.
+struct RecordMeta {
+  std::string set_name;
+  uint32_t generation = 0;
+  uint32_t void_time = 0;  // Aerospike epoch; 0 = never
+  uint64_t last_update_time_ms = 0;
+  // The record stores a user key (its bytes are only in the body).
+  bool has_user_key = false;
+};
+
 }  // namespace remora::kv::storage

@@ -166,6 +166,7 @@ Result<RecordHeaderView> parseRecordHeader(const uint8_t* data, size_t avail, bo
   h.void_time = at<uint32_t>(data, 36);
   std::memcpy(h.digest.data(), data + 40, h.digest.size());
   h.set_name = std::string_view(reinterpret_cast<const char*>(data + kRecordHeaderSize), set_len);
+  h.has_user_key = data[62] != 0;
   return h;
 }
 

@@ -40,6 +40,7 @@ struct RecordHeaderView {
   uint32_t void_time = 0;
   Digest digest{};
   std::string_view set_name;  // points into the parsed bytes
+  bool has_user_key = false;
 };
 
 // Bytes encodeRecord() will write (unpadded), or 0 if a field is too long for

@@ -36,6 +36,7 @@ std::optional<uint16_t> SetRegistry::idFor(std::string_view name) {
   }
   const auto id = static_cast<uint16_t>(ids_.size() + 1);
   ids_.emplace(std::string(name), id);
+  names_.emplace_back(name);
   last_set = LastSet{serial_, std::string(name), id};
   return id;
 }
@@ -50,6 +51,21 @@ std::optional<uint16_t> SetRegistry::find(std::string_view name) const {
     return std::nullopt;
   }
   return it->second;
+}
+
+std::string SetRegistry::nameOf(uint16_t id) const {
+  if (id == 0) {
+    return {};
+  }
+  if (last_set.serial == serial_ && last_set.id == id) {
+    return last_set.name;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (id > names_.size()) {
+    return {};
+  }
+  last_set = LastSet{serial_, names_[id - 1], id};
+  return names_[id - 1];
 }
 
 }  // namespace remora::kv::storage

@@ -26,11 +26,14 @@ class SetRegistry {
   std::optional<uint16_t> idFor(std::string_view name);
   // Id of a known name; nullopt if never seen.
   std::optional<uint16_t> find(std::string_view name) const;
+  // Name of an id handed out by idFor() ("" for 0 or an unknown id).
+  std::string nameOf(uint16_t id) const;
 
  private:
   const uint64_t serial_;  // unique per registry, so a thread's cache never outlives its owner
   mutable std::mutex mutex_;
   std::unordered_map<std::string, uint16_t> ids_;
+  std::vector<std::string> names_;  // names_[id - 1]
 };
 
 }  // namespace remora::kv::storage

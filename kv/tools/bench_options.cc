@@ -54,6 +54,9 @@ Result<BenchOptions> parseBenchOptions(int argc, const char* const* argv) {
       ok = end == v.c_str() + v.size() && o.max_error_pct >= 0;
     } else if (arg == "--timeout") {
       ok = parseInt(v, o.timeout_ms);
+    } else if (arg == "--write-policy") {
+      ok = v == "update" || v == "replace";
+      o.replace = v == "replace";
     } else {
       return makeError("unknown option " + arg);
     }

@@ -3,7 +3,7 @@
 // Options of remora-kv-bench, modelled on Aerospike's asbench:
 //   -h host:port  -n ns  -s set  -k keys  --start-key N  -o object size
 //   -w I | RU,<read%>  -z threads  -g target tps  -d seconds
-//   --max-error-pct P  --timeout ms
+//   --max-error-pct P  --timeout ms  --write-policy update|replace
 
 #include <cstdint>
 #include <string>
@@ -26,6 +26,9 @@ struct BenchOptions {
   uint32_t duration_s = 10;
   double max_error_pct = 1.0;   // exit 1 when errors exceed this share of ops
   uint32_t timeout_ms = 1000;
+  // Writes with record-exists action REPLACE (a Redis SET's semantics)
+  // instead of the client's default UPDATE, which merges bins.
+  bool replace = false;
 };
 
 Result<BenchOptions> parseBenchOptions(int argc, const char* const* argv);

@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: remora-kv-bench [-h host:port] [-n ns] [-s set] [-k keys] [--start-key N]\n"
                  "         [-o object-size] [-w I|RU,<read%%>] [-z threads] [-g target-tps]\n"
-                 "         [-d seconds] [--max-error-pct P] [--timeout ms]\n");
+                 "         [-d seconds] [--max-error-pct P] [--timeout ms]\n"
+                 "         [--write-policy update|replace]\n");
     return 2;
   }
   const tools::BenchOptions o = *opts;
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
       read.total_timeout_ms = o.timeout_ms;
       client::WritePolicy write;
       write.total_timeout_ms = o.timeout_ms;
+      if (o.replace) write.exists = client::ExistsAction::kReplace;
       const client::Bins bins{{"bin", client::Value(payload)}};
       auto next_due = SteadyClock::now();
       while (!stop.load(std::memory_order_relaxed)) {

@@ -4,8 +4,11 @@
 // in tests/kv/storage), and a clock the tests move by hand.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "kv/storage/clock.h"
 #include "kv/storage/engine.h"
@@ -31,10 +34,22 @@ class FakeEngine : public storage::Engine {
     return okStatus();
   }
   Result<std::optional<storage::Record>> read(uint32_t p, const storage::Digest& d) override {
+    ++reads;
+    waitAtGate(d);
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = parts_[p].find(d);
     if (it == parts_[p].end()) return std::optional<storage::Record>();
     return std::optional<storage::Record>(it->second);
+  }
+  Result<std::optional<storage::RecordMeta>> readMeta(uint32_t p,
+                                                      const storage::Digest& d) override {
+    ++meta_reads;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = parts_[p].find(d);
+    if (it == parts_[p].end()) return std::optional<storage::RecordMeta>();
+    const storage::Record& r = it->second;
+    return std::optional<storage::RecordMeta>(storage::RecordMeta{
+        r.set_name, r.generation, r.void_time, r.last_update_time_ms, r.user_key.has_value()});
   }
   Result<bool> exists(uint32_t p, const storage::Digest& d) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -92,13 +107,43 @@ class FakeEngine : public storage::Engine {
     for (const auto& [p, m] : parts_) s.records += m.size();
     return s;
   }
+  // Reads of `d` wait (like a slow device read) until releaseReads().
+  void blockReadsOf(const storage::Digest& d) {
+    std::lock_guard<std::mutex> lock(gate_mutex_);
+    gate_ = d;
+  }
+  void releaseReads() {
+    std::lock_guard<std::mutex> lock(gate_mutex_);
+    gate_.reset();
+    gate_cv_.notify_all();
+  }
+  // True once `n` reads wait at the gate, false after 10 s.
+  bool waitForBlockedReads(uint32_t n) {
+    std::unique_lock<std::mutex> lock(gate_mutex_);
+    return gate_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return blocked_ >= n; });
+  }
+
   // Raw count including expired records not yet swept.
   size_t storedRecords() const { return stats().records; }
 
   std::atomic<storage::StorageErrorCode> fail_writes_with{storage::StorageErrorCode::kNone};
   std::atomic<bool> shut_down{false};
+  std::atomic<uint64_t> reads{0};       // read() calls (a device engine's body reads)
+  std::atomic<uint64_t> meta_reads{0};  // readMeta() calls
 
  private:
+  void waitAtGate(const storage::Digest& d) {
+    std::unique_lock<std::mutex> lock(gate_mutex_);
+    if (!gate_ || *gate_ != d) return;
+    ++blocked_;
+    gate_cv_.notify_all();
+    gate_cv_.wait(lock, [&] { return !gate_ || *gate_ != d; });
+  }
+
+  std::mutex gate_mutex_;
+  std::condition_variable gate_cv_;
+  std::optional<storage::Digest> gate_;
+  uint32_t blocked_ = 0;
   mutable std::mutex mutex_;
   std::map<uint32_t, std::map<storage::Digest, storage::Record>> parts_;
 };

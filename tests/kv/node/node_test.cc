@@ -62,6 +62,7 @@ class NodeTest : public ::testing::Test {
   }
   void TearDown() override {
     if (!node_) return;
+    if (engine_) engine_->releaseReads();  // a failed test must not leave a worker blocked
     node_->requestStop();
     runner_.join();
     node_->drain(std::chrono::seconds(2));
@@ -93,6 +94,43 @@ TEST_F(NodeTest, ServesPutAndGetOverASocket) {
   auto r = request(c, getFrame("k"));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(value(r[0], "s"), "hello");
+}
+
+TEST_F(NodeTest, NewConnectionsGoToTheLeastLoadedWorkerSoABlockedOneHoldsNoNewClient) {
+  startNode();  // two workers
+  const auto slow = digestOf("demo", "slow");
+  ASSERT_NE(protocol::partitionId(slow), protocol::partitionId(digestOf("demo", "fast")));
+  RawClient first(port_);  // worker A
+  ASSERT_TRUE(first.connected());
+  ASSERT_EQ(request(first, putFrame("fast", "a")).size(), 1u);  // its session exists
+  {
+    RawClient gone(port_);  // worker B, then closed: B has none left
+    ASSERT_TRUE(gone.connected());
+    ASSERT_EQ(request(gone, putFrame("fast", "0")).size(), 1u);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (node_->statsStore().gauge("kv.client_connections").value() != 1 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(node_->statsStore().gauge("kv.client_connections").value(), 1);
+
+  // A's thread blocks in a read, as in a device read.
+  engine_->blockReadsOf(slow);
+  ASSERT_TRUE(first.send(getFrame("slow")));
+  ASSERT_TRUE(engine_->waitForBlockedReads(1));
+  // Round robin would give the next connection to A; the least loaded is B.
+  RawClient second(port_);
+  ASSERT_TRUE(second.connected());
+  auto w = request(second, putFrame("fast", "1"));
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(rc(w[0]), 0);
+  engine_->releaseReads();
+  auto r = first.readFrame();
+  ASSERT_TRUE(r.has_value());
+  auto replies = parseFrames(*r);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(rc(replies[0]), 2);  // "slow" was never written
 }
 
 TEST_F(NodeTest, AnswersPipelinedRequestsInOrder) {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "kv/storage/device_engine.h"
+#include "kv/storage/posix_device_io.h"
 #include "tests/kv/node/node_test_util.h"
+#include "tests/kv/storage/faulty_device_io.h"
+#include "tests/kv/storage/storage_test_util.h"
 
 namespace remora::kv::node::testing {
 namespace {
@@ -16,8 +20,8 @@ namespace info1 = protocol::info1;
 namespace info2 = protocol::info2;
 namespace info3 = protocol::info3;
 
-constexpr int kOk = 0, kNotFound = 2, kGeneration = 3, kParam = 4, kExists = 5,
-              kIncompatible = 12, kUnsupported = 16, kNoNamespace = 20, kBinName = 21;
+constexpr int kOk = 0, kNotFound = 2, kGeneration = 3, kParam = 4, kExists = 5, kIncompatible = 12,
+              kUnsupported = 16, kKeyMismatch = 19, kNoNamespace = 20, kBinName = 21;
 
 class RecordExecutorTest : public ::testing::Test {
  protected:
@@ -261,6 +265,80 @@ TEST_F(RecordExecutorTest, SentKeyIsCheckedAgainstTheDigestAndStored) {
   EXPECT_EQ(rc(single(node_, forged)), kParam);
 }
 
+TEST_F(RecordExecutorTest, ReplaceCreateOnlyAndDeleteDoNotReadTheOldRecord) {
+  auto first = put("k", "s", "v", 0, 0, 0, 100);  // an update reads (nothing yet): gen 1
+  ASSERT_EQ(rc(first), kOk);
+  EXPECT_EQ(node_.engine->reads.load(), 1u);
+  const uint64_t reads = node_.engine->reads.load();
+
+  auto replaced = put("k", "r", "w", 0, info3::kCreateOrReplace, 0, 0xFFFFFFFE);  // TTL kept
+  EXPECT_EQ(rc(replaced), kOk);
+  EXPECT_EQ(replaced.header.generation, 2u);
+  EXPECT_EQ(replaced.header.record_ttl, first.header.record_ttl);
+  EXPECT_EQ(rc(put("k", "r", "x", 0, info3::kReplaceOnly)), kOk);  // gen 3
+  EXPECT_EQ(rc(put("absent", "r", "x", 0, info3::kReplaceOnly)), kNotFound);
+  EXPECT_EQ(rc(put("k", "r", "y", info2::kCreateOnly)), kExists);
+  EXPECT_EQ(rc(put("new", "r", "y", info2::kCreateOnly)), kOk);
+  auto stale = put("k", "r", "z", info2::kGeneration, info3::kCreateOrReplace, 2);
+  EXPECT_EQ(rc(stale), kGeneration);
+  EXPECT_EQ(stale.header.generation, 3u);
+  EXPECT_EQ(rc(put("k", "r", "z", info2::kGeneration, info3::kCreateOrReplace, 3)), kOk);
+  EXPECT_EQ(node_.engine->reads.load(), reads);
+  EXPECT_EQ(node_.stats.write_reads_skipped.value(), 7u);
+
+  auto r = get("k");  // a read reads, of course
+  ASSERT_EQ(rc(r), kOk);
+  EXPECT_EQ(r.header.generation, 4u);
+  ASSERT_EQ(r.bins.size(), 1u);
+  EXPECT_EQ(value(r, "r"), "z");
+
+  auto del = keyed("demo", "k");
+  del.info2(info2::kWrite | info2::kDelete);
+  const uint64_t before_delete = node_.engine->reads.load();
+  EXPECT_EQ(rc(single(node_, del)), kOk);
+  EXPECT_EQ(rc(single(node_, del)), kNotFound);
+  EXPECT_EQ(node_.engine->reads.load(), before_delete);
+}
+
+TEST_F(RecordExecutorTest, ReplaceReadsTheOldRecordOnlyToCheckOrKeepAStoredKey) {
+  const auto d1 = digestOf("demo", "user-1");
+  const uint32_t p1 = protocol::partitionId(d1);
+  auto withKey = [](const std::string& key, const std::string& sent, uint8_t i2, uint8_t i3) {
+    auto b = keyed("demo", key);
+    b.info2(info2::kWrite | i2).info3(i3);
+    if (!sent.empty()) b.field(protocol::FieldType::kKey, "\x03" + sent);
+    b.op(OpType::kWrite, ParticleType::kString, "s", "v");
+    return b;
+  };
+  ASSERT_EQ(rc(single(node_, withKey("user-1", "user-1", 0, 0))), kOk);
+  uint64_t reads = node_.engine->reads.load();
+  // Replaced without the key: the stored key is read and kept.
+  EXPECT_EQ(rc(single(node_, withKey("user-1", "", 0, info3::kCreateOrReplace))), kOk);
+  EXPECT_EQ(node_.engine->reads.load(), reads + 1);
+  auto stored = node_.engine->read(p1, d1);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  ASSERT_TRUE((*stored)->user_key.has_value());
+  EXPECT_EQ((*stored)->user_key->second, "user-1");
+
+  // A stored key other than the sent one (a digest collision, forged here).
+  const auto d2 = digestOf("demo", "user-2");
+  storage::Record other;
+  other.digest = d2;
+  other.set_name = "demo";
+  other.generation = 1;
+  other.user_key = std::make_pair(uint8_t{3}, std::string("not-user-2"));
+  other.bins = {{"s", 3, "v"}};
+  ASSERT_TRUE(node_.engine->write(protocol::partitionId(d2), other).ok());
+  EXPECT_EQ(rc(single(node_, withKey("user-2", "user-2", 0, info3::kReplaceOnly))), kKeyMismatch);
+
+  // A delete without a key has nothing to check: no read.
+  reads = node_.engine->reads.load();
+  auto del = keyed("demo", "user-1");
+  del.info2(info2::kWrite | info2::kDelete);
+  EXPECT_EQ(rc(single(node_, del)), kOk);
+  EXPECT_EQ(node_.engine->reads.load(), reads);
+}
+
 TEST_F(RecordExecutorTest, StorageErrorsMapToResultCodes) {
   node_.engine->fail_writes_with = storage::StorageErrorCode::kDeviceFull;
   EXPECT_EQ(rc(put("k", "s", "v")), 8);
@@ -306,6 +384,108 @@ TEST_F(RecordExecutorTest, MalformedRequestsGetParameterError) {
   EXPECT_EQ(rc(replies[0]), kParam);
   EXPECT_TRUE(replies[0].header.info3 & info3::kLast);
   EXPECT_EQ(node_.stats.bad_requests.value(), 2u);
+}
+
+// The executor over a real device engine: writes that do not need the old
+// bins must not read the device.
+class RecordExecutorDeviceTest : public RecordExecutorTest {
+ protected:
+  static constexpr uint32_t kBlockSize = 64 * 1024;
+
+  RecordExecutorDeviceTest() {
+    ns_config_ = node_.context->namespaces[0]->config();
+    auto& s = ns_config_.storage;
+    s.kind = storage::EngineKind::kDevice;
+    s.devices = {storage::DeviceConfig{dir_.file("data.dat"), 64ull * kBlockSize}};
+    s.write_block_size = kBlockSize;
+    s.defrag_sleep_ms = 0;
+    s.tomb_raider_period_ms = 0;
+    node_.engine = nullptr;
+    open();
+  }
+
+  // Replaces the namespace's engine by a started device engine on the file.
+  void open() {
+    auto faults = faults_;
+    auto opener = [faults](const std::string& path, uint64_t size,
+                           uint32_t) -> Result<storage::DeviceIoPtr> {
+      auto inner = storage::PosixDeviceIo::open(path, size);
+      if (!inner) return inner.error();
+      return storage::DeviceIoPtr(
+          std::make_unique<storage::testing::FaultyDeviceIo>(std::move(*inner), faults));
+    };
+    auto engine = std::make_unique<storage::DeviceEngine>(ns_config_.storage, node_.clock, opener);
+    Status st = engine->start();
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    engine_ = engine.get();
+    node_.context->namespaces.clear();
+    node_.context->namespaces.push_back(std::make_unique<Namespace>(ns_config_, std::move(engine)));
+  }
+  // A restart: afterwards no record is in a write buffer, so reading one
+  // reads the device.
+  void reopen() {
+    ASSERT_TRUE(engine_->shutdown().ok());
+    open();
+  }
+  Reply del(const std::string& key) {
+    auto b = keyed("demo", key);
+    b.info2(info2::kWrite | info2::kDelete);
+    return single(node_, b);
+  }
+
+  storage::testing::TempDir dir_;
+  std::shared_ptr<storage::testing::Faults> faults_ = std::make_shared<storage::testing::Faults>();
+  config::NamespaceConfig ns_config_;
+  storage::DeviceEngine* engine_ = nullptr;
+};
+
+TEST_F(RecordExecutorDeviceTest, WritesThatReplaceTheBinsDoNoDeviceRead) {
+  constexpr int kKeys = 40;  // 1 KiB values: one write block
+  const std::string v(1000, 'v');
+  for (int i = 0; i < kKeys; ++i) ASSERT_EQ(rc(put("k" + std::to_string(i), "s", v)), kOk);
+  reopen();
+  const uint64_t reads = faults_->reads.load();
+
+  auto r = put("k0", "t", v, 0, info3::kCreateOrReplace);
+  EXPECT_EQ(rc(r), kOk);
+  EXPECT_EQ(r.header.generation, 2u);
+  EXPECT_EQ(rc(put("k1", "t", v, 0, info3::kReplaceOnly)), kOk);
+  EXPECT_EQ(rc(put("absent", "t", v, 0, info3::kReplaceOnly)), kNotFound);
+  EXPECT_EQ(rc(put("k2", "t", v, info2::kCreateOnly)), kExists);
+  auto stale = put("k3", "t", v, info2::kGeneration, info3::kCreateOrReplace, 5);
+  EXPECT_EQ(rc(stale), kGeneration);
+  EXPECT_EQ(stale.header.generation, 1u);
+  EXPECT_EQ(rc(put("k3", "t", v, info2::kGenerationGt, info3::kCreateOrReplace, 1)), kGeneration);
+  EXPECT_EQ(rc(put("k3", "t", v, info2::kGeneration, info3::kCreateOrReplace, 1)), kOk);
+  EXPECT_EQ(rc(del("k4")), kOk);
+  EXPECT_EQ(rc(del("k4")), kNotFound);
+  EXPECT_EQ(faults_->reads.load(), reads);
+  EXPECT_EQ(engine_->stats().device_reads, 0u);
+
+  // The replaced records hold only the new bins (read from the write buffer).
+  auto got = get("k3");
+  ASSERT_EQ(rc(got), kOk);
+  EXPECT_EQ(got.header.generation, 2u);
+  ASSERT_EQ(got.bins.size(), 1u);
+  EXPECT_EQ(got.bins[0].first, "t");
+  EXPECT_EQ(rc(get("k4")), kNotFound);
+
+  // An update merges bins, so it reads the old record from the device.
+  EXPECT_EQ(rc(put("k5", "t", "x")), kOk);
+  EXPECT_EQ(engine_->stats().device_reads, 1u);
+  EXPECT_EQ(get("k5").bins.size(), 2u);
+
+  // Every copy in the block written before the restart is now dead once the
+  // rest are replaced too: a defrag pass frees the block, moving nothing.
+  for (int i = 0; i < kKeys; ++i) {
+    if (i == 0 || i == 1 || i == 3 || i == 4 || i == 5) continue;
+    ASSERT_EQ(rc(put("k" + std::to_string(i), "t", v, 0, info3::kCreateOrReplace)), kOk);
+  }
+  EXPECT_EQ(engine_->stats().device_reads, 1u);
+  auto freed = engine_->defragNow();
+  ASSERT_TRUE(freed.ok()) << freed.error().message;
+  EXPECT_GE(*freed, 1u);
+  EXPECT_EQ(engine_->stats().defrag_records_moved, 0u);
 }
 
 }  // namespace

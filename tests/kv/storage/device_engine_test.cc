@@ -51,6 +51,85 @@ TEST_F(DeviceEngineTest, WritesReadsOverwritesAndDeletes) {
   EXPECT_EQ(s.data_bytes, 0u);
 }
 
+TEST_F(DeviceEngineTest, ReadMetaAnswersFromTheIndexWithoutReadingTheDevice) {
+  {
+    auto engine = open();
+    ASSERT_NE(engine, nullptr);
+    writeOk(*engine, makeRecord(1, 7));
+    Record keyless = makeRecord(2, 3, 100, "");
+    keyless.user_key.reset();
+    keyless.void_time = clock_->nowVoidTime() + 1000;
+    writeOk(*engine, keyless);
+    ASSERT_TRUE(engine->shutdown().ok());
+  }
+  // After a restart no record is in a write buffer: a body read is a device read.
+  auto engine = open();
+  ASSERT_NE(engine, nullptr);
+  const uint64_t reads_before = faults_->reads.load();
+  const Digest d1 = digestFor(1);
+  auto m1 = engine->readMeta(partitionOf(d1), d1);
+  ASSERT_TRUE(m1.ok() && m1->has_value());
+  EXPECT_EQ((*m1)->generation, 7u);
+  EXPECT_EQ((*m1)->set_name, "demo");
+  EXPECT_EQ((*m1)->last_update_time_ms, makeRecord(1, 7).last_update_time_ms);
+  EXPECT_TRUE((*m1)->has_user_key);  // from the record header at cold start
+  const Digest d2 = digestFor(2);
+  auto m2 = engine->readMeta(partitionOf(d2), d2);
+  ASSERT_TRUE(m2.ok() && m2->has_value());
+  EXPECT_EQ((*m2)->generation, 3u);
+  EXPECT_EQ((*m2)->set_name, "");
+  EXPECT_EQ((*m2)->void_time, clock_->nowVoidTime() + 1000);
+  EXPECT_FALSE((*m2)->has_user_key);
+  const Digest d3 = digestFor(3);
+  auto m3 = engine->readMeta(partitionOf(d3), d3);
+  ASSERT_TRUE(m3.ok());
+  EXPECT_FALSE(m3->has_value());
+  EXPECT_EQ(faults_->reads.load(), reads_before);
+  EXPECT_EQ(engine->stats().device_reads, 0u);
+
+  ASSERT_TRUE(readOk(*engine, 1).has_value());
+  EXPECT_EQ(faults_->reads.load(), reads_before + 1);
+  EXPECT_EQ(engine->stats().device_reads, 1u);
+
+  // Expired and deleted records have no metadata either, as read() has no record.
+  clock_->advanceMs(2000 * 1000);
+  m2 = engine->readMeta(partitionOf(d2), d2);
+  ASSERT_TRUE(m2.ok());
+  EXPECT_FALSE(m2->has_value());
+  ASSERT_TRUE(engine->remove(partitionOf(d1), d1).ok());
+  m1 = engine->readMeta(partitionOf(d1), d1);
+  ASSERT_TRUE(m1.ok());
+  EXPECT_FALSE(m1->has_value());
+}
+
+TEST_F(DeviceEngineTest, AnOverwriteWithoutAReadStillFreesTheOldCopy) {
+  constexpr uint64_t kRecords = 40;  // ~45 KiB: one write block
+  {
+    auto engine = open();
+    ASSERT_NE(engine, nullptr);
+    for (uint64_t i = 0; i < kRecords; ++i) writeOk(*engine, makeRecord(i, 1, 1000));
+    ASSERT_TRUE(engine->shutdown().ok());
+  }
+  auto engine = open();
+  ASSERT_NE(engine, nullptr);
+  const uint64_t reads_before = faults_->reads.load();
+  const uint64_t data_before = engine->stats().data_bytes;
+  for (uint64_t i = 0; i < kRecords; ++i) {
+    const Digest d = digestFor(i);
+    auto meta = engine->readMeta(partitionOf(d), d);
+    ASSERT_TRUE(meta.ok() && meta->has_value());
+    writeOk(*engine, makeRecord(i, (*meta)->generation + 1, 1000));
+  }
+  EXPECT_EQ(faults_->reads.load(), reads_before);
+  EXPECT_EQ(engine->stats().data_bytes, data_before);  // the old copies stopped counting
+  // Nothing in the old block is live any more: a defrag pass frees it.
+  auto freed = engine->defragNow();
+  ASSERT_TRUE(freed.ok()) << freed.error().message;
+  EXPECT_GE(*freed, 1u);
+  EXPECT_EQ(engine->stats().defrag_records_moved, 0u);
+  EXPECT_EQ(generationOf(*engine, 0), 2u);
+}
+
 TEST_F(DeviceEngineTest, ReadsBackRecordsFromManySealedBlocks) {
   auto engine = open();
   ASSERT_NE(engine, nullptr);

@@ -1,7 +1,7 @@
 #pragma once
 
 // A DeviceIo that forwards to a real one and fails on command: EIO or a
-// short (half) write, EIO on reads or on fdatasync.
+// short (half) write, EIO on reads or on fdatasync. It also counts reads.
 
 #include <atomic>
 #include <cerrno>
@@ -18,6 +18,7 @@ struct Faults {
   std::atomic<bool> fail_reads{false};
   std::atomic<bool> fail_sync{false};
   std::atomic<uint64_t> injected{0};
+  std::atomic<uint64_t> reads{0};  // readAt() calls, failed ones included
 };
 
 class FaultyDeviceIo : public DeviceIo {
@@ -26,6 +27,7 @@ class FaultyDeviceIo : public DeviceIo {
       : inner_(std::move(inner)), faults_(std::move(faults)) {}
 
   Status readAt(void* buf, size_t len, uint64_t offset) override {
+    ++faults_->reads;
     if (faults_->fail_reads) {
       ++faults_->injected;
       return storageError(StorageErrorCode::kIo, "injected EIO on read");

@@ -41,7 +41,21 @@ TEST(BenchOptionsTest, ParsesAsbenchStyleOptions) {
   EXPECT_EQ(o->threads, 32u);
   EXPECT_EQ(o->keys, 1000000u);
   EXPECT_EQ(o->target_tps, 5000u);
+  EXPECT_FALSE(o->replace);  // the client's default: UPDATE
   const char* bad[] = {"b", "-w", "RU,101"};
+  EXPECT_FALSE(parseBenchOptions(3, bad).ok());
+}
+
+TEST(BenchOptionsTest, WritePolicyChoosesUpdateOrReplace) {
+  const char* replace[] = {"b", "--write-policy", "replace"};
+  auto o = parseBenchOptions(3, replace);
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_TRUE(o->replace);
+  const char* update[] = {"b", "--write-policy", "update"};
+  o = parseBenchOptions(3, update);
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_FALSE(o->replace);
+  const char* bad[] = {"b", "--write-policy", "merge"};
   EXPECT_FALSE(parseBenchOptions(3, bad).ok());
 }
 
