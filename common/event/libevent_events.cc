@@ -1,5 +1,7 @@
 #include "common/event/libevent_events.h"
 
+#include "common/event/epoll_ctl_wrap.h"
+
 #include <event2/event.h>
 
 
@@ -64,6 +66,13 @@ void SocketEvent::stop() {
   if (handler_ == nullptr) return;
   event_del(&event_);
   handler_ = nullptr;
+}
+
+void SocketEvent::stopBeforeClose() {
+  if (handler_ == nullptr) return;
+  t_fd_being_closed = event_get_fd(&event_);
+  stop();
+  t_fd_being_closed = -1;
 }
 
 void SocketEvent::assign(event_base* base, int fd, uint32_t events) {

@@ -44,7 +44,7 @@ void ConnectionImpl::watchSocket() {
 
 ConnectionImpl::~ConnectionImpl() {
   detachSplice();
-  socket_event_.stop();
+  socket_event_.stopBeforeClose();  // socket_ closes with this object
   if (socket_.valid()) transport_->closeSocket(ConnectionEvent::LocalClose);
 }
 
@@ -103,7 +103,7 @@ void ConnectionImpl::closeSocket(ConnectionEvent event) {
   state_ = ConnectionState::Closed;
   detachSplice();
   if (delayed_close_timer_) delayed_close_timer_->disableTimer();
-  socket_event_.stop();
+  socket_event_.stopBeforeClose();
   transport_->closeSocket(event);
   socket_.close();
   // Buffers are released now: a closed connection may linger until deferred

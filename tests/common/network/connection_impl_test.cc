@@ -256,6 +256,36 @@ TEST_F(ConnectionImplTest, AcceptedSocketWatchesWritabilityOnceTheKernelRefusesB
   EXPECT_TRUE(all_sent);
 }
 
+TEST_F(ConnectionImplTest, ReusedDescriptorNumbersAreWatchedAfresh) {
+  // Closing a connection leaves its removal from epoll to close() (see
+  // SocketEvent::stopBeforeClose); the next sockets get the same numbers and
+  // must be registered again, or these exchanges would never complete.
+  for (int i = 0; i < 50; ++i) {
+    server_events_ = Recorder();
+    client_events_ = Recorder();
+    server_.reset();
+    auto client = connectClient();
+    ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+      return client_events_.has(ConnectionEvent::Connected) && server_ != nullptr;
+    })) << "round " << i;
+    buffer::Buffer out;
+    out.add("ping");
+    client->write(out, false);
+    ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_events_.received == "ping"; }))
+        << "round " << i;
+    buffer::Buffer reply;
+    reply.add("pong");
+    server_->write(reply, false);
+    ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return client_events_.received == "pong"; }))
+        << "round " << i;
+    client->close(ConnectionCloseType::NoFlush);
+    ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+      return server_events_.has(ConnectionEvent::RemoteClose);
+    })) << "round " << i;
+    server_->close(ConnectionCloseType::NoFlush);
+  }
+}
+
 TEST_F(ConnectionImplTest, PostRunsCallbacksFromOtherThreadsInOrder) {
   std::vector<int> order;
   std::thread t([&] {
