@@ -1,10 +1,12 @@
 #include "common/buffer/buffer.h"
 
 #include <event2/buffer.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "common/assert.h"
@@ -46,8 +48,15 @@ void Buffer::prepend(std::string_view data) {
 
 void Buffer::move(Buffer& other) {
   if (other.length() == 0) return;
-  REMORA_RELEASE_ASSERT(evbuffer_add_buffer(ensure(), other.buf_) == 0, "out of memory");
-  other.releaseIfEmpty();
+  if (buf_ == nullptr) {
+    // Into an empty buffer (a proxy forwarding a read): take the other's
+    // evbuffer whole, no allocation.
+    buf_ = other.buf_;
+    other.buf_ = nullptr;
+  } else {
+    REMORA_RELEASE_ASSERT(evbuffer_add_buffer(buf_, other.buf_) == 0, "out of memory");
+    other.releaseIfEmpty();
+  }
   other.onLengthChanged();
   onLengthChanged();
 }
@@ -115,6 +124,7 @@ void Buffer::commit(const Reservation& reservation, size_t size) {
 }
 
 IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
+  if (buf_ == nullptr) return readIntoEmpty(fd, max_bytes);
   constexpr int kMaxSlices = 2;
   evbuffer_iovec vecs[kMaxSlices];
   int n = evbuffer_reserve_space(ensure(), static_cast<ssize_t>(max_bytes), vecs, kMaxSlices);
@@ -144,6 +154,18 @@ IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
   }
   evbuffer_commit_space(buf_, vecs, commit);
   if (rc > 0) onLengthChanged();
+  return {rc, 0};
+}
+
+IoCallResult Buffer::readIntoEmpty(int fd, size_t max_bytes) {
+  // Most reads into an empty buffer find nothing (EAGAIN), the end of the
+  // stream, or one short message. Read into the thread's scratch space, so
+  // that none of them allocates (and frees) an evbuffer and a 16 KiB chain,
+  // and a short message is copied into a chain of its own size.
+  thread_local std::array<uint8_t, kScratchBytes> scratch;
+  ssize_t rc = ::recv(fd, scratch.data(), std::min(max_bytes, scratch.size()), 0);
+  if (rc <= 0) return {0, rc < 0 ? errno : 0};
+  add(scratch.data(), static_cast<size_t>(rc));
   return {rc, 0};
 }
 

@@ -66,8 +66,10 @@ class Buffer {
   Reservation reserve(size_t size);
   void commit(const Reservation& reservation, size_t size);
 
-  // One readv(2) of at most `max_bytes`, appended to the buffer.
+  // One read of at most `max_bytes` from a socket, appended to the buffer
+  // (into an empty buffer at most kScratchBytes: see readIntoEmpty()).
   IoCallResult readFromFd(int fd, size_t max_bytes);
+  static constexpr size_t kScratchBytes = 16 * 1024;
   // One writev(2) of as much as the kernel takes; written bytes are drained.
   IoCallResult writeToFd(int fd);
 
@@ -76,6 +78,7 @@ class Buffer {
   virtual void onLengthChanged() {}
 
  private:
+  IoCallResult readIntoEmpty(int fd, size_t max_bytes);
   evbuffer* ensure();
   void releaseIfEmpty();
 
