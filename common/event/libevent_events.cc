@@ -1,8 +1,8 @@
 #include "common/event/libevent_events.h"
 
-#include "common/event/epoll_ctl_wrap.h"
-
 #include <event2/event.h>
+
+#include "common/event/epoll_ctl_wrap.h"
 
 
 namespace remora::event {
