@@ -163,23 +163,25 @@ Result<std::optional<Record>> DeviceEngine::load(const index::IndexEntry& e) {
   return std::optional<Record>(std::move(*record));
 }
 
+index::IndexEntry* DeviceEngine::findLive(uint32_t partition, const Digest& digest) {
+  index::IndexEntry* e = state_->index.find(partition, digest);
+  if (e == nullptr || e->tombstone() || state_->expired(*e)) return nullptr;
+  return e;
+}
+
 Result<std::optional<Record>> DeviceEngine::read(uint32_t partition, const Digest& digest) {
   if (!running()) return notRunning();
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
-  const index::IndexEntry* e = state_->index.find(partition, digest);
-  if (e == nullptr || e->tombstone() || state_->expired(*e)) {
-    return std::optional<Record>();
-  }
+  const index::IndexEntry* e = findLive(partition, digest);
+  if (e == nullptr) return std::optional<Record>();
   return load(*e);
 }
 
 Result<std::optional<RecordMeta>> DeviceEngine::readMeta(uint32_t partition, const Digest& digest) {
   if (!running()) return notRunning();
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
-  const index::IndexEntry* e = state_->index.find(partition, digest);
-  if (e == nullptr || e->tombstone() || state_->expired(*e)) {
-    return std::optional<RecordMeta>();
-  }
+  const index::IndexEntry* e = findLive(partition, digest);
+  if (e == nullptr) return std::optional<RecordMeta>();
   RecordMeta meta;
   meta.set_name = state_->sets.nameOf(e->setId());
   meta.generation = e->generation();
@@ -263,10 +265,8 @@ Status DeviceEngine::writeTombstone(index::IndexEntry& e) {
 Result<bool> DeviceEngine::remove(uint32_t partition, const Digest& digest) {
   if (!running()) return notRunning();
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
-  index::IndexEntry* e = state_->index.find(partition, digest);
-  if (e == nullptr || e->tombstone() || state_->expired(*e)) {
-    return false;
-  }
+  index::IndexEntry* e = findLive(partition, digest);
+  if (e == nullptr) return false;
   Status st = writeTombstone(*e);
   if (!st) {
     return st.error();

@@ -51,6 +51,8 @@ class DeviceEngine : public Engine {
   // Under the partition lock: appends a tombstone for `e` and repoints it.
   Status writeTombstone(index::IndexEntry& e);
   Result<std::optional<Record>> load(const index::IndexEntry& e);
+  // Under the partition lock: the key's entry if it holds a live record.
+  index::IndexEntry* findLive(uint32_t partition, const Digest& digest);
   void backgroundDefrag();
 
   DeviceOpener opener_;
