@@ -1,6 +1,8 @@
 #include "common/buffer/watermark_buffer.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <string>
@@ -82,6 +84,39 @@ TEST(BufferTest, CopyOutAndLinearizeRespectBounds) {
   EXPECT_FALSE(buffer.copyOut(7, 4, out));
   EXPECT_EQ(buffer.linearize(11), nullptr);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.linearize(3)), 3), "012");
+}
+
+TEST(BufferTest, ReadsFromASocketIntoEmptyAndNonEmptyBuffers) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  Buffer buffer;
+  // Nothing to read: EAGAIN, and the buffer stays empty.
+  IoCallResult rc = buffer.readFromFd(fds[0], 16 * 1024);
+  EXPECT_TRUE(rc.wouldBlock());
+  EXPECT_EQ(buffer.length(), 0u);
+  // A short message into the empty buffer (the scratch path).
+  std::string first(100, 'a');
+  ASSERT_EQ(::write(fds[1], first.data(), first.size()), 100);
+  rc = buffer.readFromFd(fds[0], 16 * 1024);
+  EXPECT_EQ(rc.bytes, 100);
+  // More into the non-empty buffer (the reserve path), after the first bytes.
+  std::string second(40000, 'b');
+  ASSERT_EQ(::write(fds[1], second.data(), second.size()), 40000);
+  rc = buffer.readFromFd(fds[0], 1000);
+  EXPECT_EQ(rc.bytes, 1000);
+  EXPECT_EQ(buffer.toString(), first + std::string(1000, 'b'));
+  // An empty buffer reads at most the scratch space at once.
+  buffer.drain(buffer.length());
+  rc = buffer.readFromFd(fds[0], 64 * 1024);
+  EXPECT_EQ(static_cast<size_t>(rc.bytes), Buffer::kScratchBytes);
+  EXPECT_EQ(buffer.toString(), std::string(Buffer::kScratchBytes, 'b'));
+  // The end of the stream, once the rest is read.
+  ::close(fds[1]);
+  while ((rc = buffer.readFromFd(fds[0], 64 * 1024)).bytes > 0) {
+  }
+  EXPECT_EQ(rc.err, 0);
+  EXPECT_EQ(buffer.length(), 40000u - 1000u);
+  ::close(fds[0]);
 }
 
 }  // namespace
