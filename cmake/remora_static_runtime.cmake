@@ -16,10 +16,11 @@
 # shared library only if something calls it (libm was loaded, 350 KB resident,
 # for one llround).
 #
-# Every epoll_ctl of a program goes through common/event/epoll_ctl_wrap.cc
-# (linked right after libevent), which spares a closing socket libevent's
-# EPOLL_CTL_DEL: close() removes it from epoll anyway. With the static
-# libevent that is one system call less per connection.
+# Every epoll_ctl and epoll_wait of a program goes through
+# common/event/epoll_wrap.cc (linked right after libevent): a closing socket
+# is spared libevent's EPOLL_CTL_DEL, and EPOLLERR/EPOLLHUP reach libevent as
+# EPOLLRDHUP, so connections can trust short reads (see epoll_wrap.h). Only
+# the static libevent's calls are wrapped.
 #
 # Defines remora::yaml-cpp and remora::libevent for the folders to link.
 
@@ -28,7 +29,7 @@ add_link_options(-Wl,--gc-sections -Wl,--as-needed)
 
 add_library(remora::yaml-cpp INTERFACE IMPORTED)
 add_library(remora::libevent INTERFACE IMPORTED)
-target_link_options(remora::libevent INTERFACE -Wl,--wrap=epoll_ctl)
+target_link_options(remora::libevent INTERFACE -Wl,--wrap=epoll_ctl,--wrap=epoll_wait)
 
 if(REMORA_STATIC_RUNTIME)
   # No shared library may pull in the shared libstdc++ beside the static one:
@@ -45,9 +46,9 @@ if(REMORA_STATIC_RUNTIME)
   endif()
   target_link_libraries(remora::libevent INTERFACE
     ${REMORA_EVENT_EXTRA_ARCHIVE} ${REMORA_EVENT_PTHREADS_ARCHIVE} ${REMORA_EVENT_CORE_ARCHIVE}
-    Threads::Threads remora_epoll_ctl_wrap)
+    Threads::Threads remora_epoll_wrap)
   target_include_directories(remora::libevent INTERFACE ${LIBEVENT_INCLUDE_DIRS})
 else()
   target_link_libraries(remora::yaml-cpp INTERFACE yaml-cpp)
-  target_link_libraries(remora::libevent INTERFACE PkgConfig::LIBEVENT remora_epoll_ctl_wrap)
+  target_link_libraries(remora::libevent INTERFACE PkgConfig::LIBEVENT remora_epoll_wrap)
 endif()

@@ -124,7 +124,7 @@ void Buffer::commit(const Reservation& reservation, size_t size) {
 }
 
 IoCallResult Buffer::readFromFd(int fd, size_t max_bytes) {
-  if (buf_ == nullptr) return readIntoEmpty(fd, max_bytes);
+  if (buf_ == nullptr && max_bytes <= kScratchBytes) return readIntoEmpty(fd, max_bytes);
   constexpr int kMaxSlices = 2;
   evbuffer_iovec vecs[kMaxSlices];
   int n = evbuffer_reserve_space(ensure(), static_cast<ssize_t>(max_bytes), vecs, kMaxSlices);
@@ -163,7 +163,7 @@ IoCallResult Buffer::readIntoEmpty(int fd, size_t max_bytes) {
   // that none of them allocates (and frees) an evbuffer and a 16 KiB chain,
   // and a short message is copied into a chain of its own size.
   thread_local std::array<uint8_t, kScratchBytes> scratch;
-  ssize_t rc = ::recv(fd, scratch.data(), std::min(max_bytes, scratch.size()), 0);
+  ssize_t rc = ::recv(fd, scratch.data(), max_bytes, 0);
   if (rc <= 0) return {0, rc < 0 ? errno : 0};
   add(scratch.data(), static_cast<size_t>(rc));
   return {rc, 0};

@@ -67,7 +67,8 @@ class Buffer {
   void commit(const Reservation& reservation, size_t size);
 
   // One read of at most `max_bytes` from a socket, appended to the buffer
-  // (into an empty buffer at most kScratchBytes: see readIntoEmpty()).
+  // (fewer only if the socket holds fewer). Up to kScratchBytes into an empty
+  // buffer go through the thread's scratch space (readIntoEmpty()).
   IoCallResult readFromFd(int fd, size_t max_bytes);
   static constexpr size_t kScratchBytes = 16 * 1024;
   // One writev(2) of as much as the kernel takes; written bytes are drained.

@@ -2,7 +2,7 @@
 
 #include <event2/event.h>
 
-#include "common/event/epoll_ctl_wrap.h"
+#include "common/event/epoll_wrap.h"
 
 
 namespace remora::event {

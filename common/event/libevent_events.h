@@ -42,7 +42,7 @@ class SocketEvent {
   void stop();
   // stop() for a socket that is closed right after: closing removes it from
   // epoll anyway, so libevent's EPOLL_CTL_DEL is skipped (one system call
-  // less per connection; epoll_ctl_wrap.h). With a shared libevent the same
+  // less per connection; epoll_wrap.h). With a shared libevent the same
   // as stop(). The fd must not be shared (no dup()), or close() would leave
   // it registered.
   void stopBeforeClose();

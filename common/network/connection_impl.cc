@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "common/assert.h"
+#include "common/event/epoll_wrap.h"
 #include "common/logging/logger.h"
 
 namespace remora::network {
@@ -38,8 +39,11 @@ void ConnectionImpl::watchSocket() {
   // with epoll once and removed once, whatever the connection does in
   // between. Pausing reads or waiting for writability changes no kernel
   // state; a lost edge is made up for with activate() (see readDisable()).
-  socket_event_.watch(dispatcher_, socket_.fd(), *this, event::FileTriggerType::Edge,
-                      event::FileReady::kRead | event::FileReady::kWrite);
+  // kClosed (EPOLLRDHUP, and resets and hang-ups too: event/epoll_wrap.h)
+  // tells an end of stream from data, so a short read may end a read event.
+  socket_event_.watch(
+      dispatcher_, socket_.fd(), *this, event::FileTriggerType::Edge,
+      event::FileReady::kRead | event::FileReady::kWrite | event::FileReady::kClosed);
 }
 
 ConnectionImpl::~ConnectionImpl() {
@@ -167,7 +171,13 @@ void ConnectionImpl::flushWriteBuffer() {
   socket_event_.activate(event::FileReady::kWrite);  // nothing once closed
 }
 
+bool ConnectionImpl::shortReadDrainsSocket() const {
+  return !peer_closed_seen_ && event::hangupsReportedAsClosed();
+}
+
 void ConnectionImpl::onFileReady(uint32_t events) {
+  // Noted even when reads are paused: that edge will not come again.
+  if (events & event::FileReady::kClosed) peer_closed_seen_ = true;
   if (connecting_) {
     onConnectReady(events);
     // The edge that announced the connection may also carry the first bytes.

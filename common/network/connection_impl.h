@@ -58,6 +58,7 @@ class ConnectionImpl : public virtual Connection,
   void setTransportSocketIsReadable() override;
   void raiseEvent(ConnectionEvent event) override;
   void flushWriteBuffer() override;
+  bool shortReadDrainsSocket() const override;
 
   // event::FileReadyHandler, for socket_event_.
   void onFileReady(uint32_t events) override;
@@ -115,6 +116,8 @@ class ConnectionImpl : public virtual Connection,
   bool write_end_stream_ = false;
   bool write_end_stream_flushed_ = false;
   bool read_buffer_disabled_ = false;
+  // An edge said kClosed (FIN, reset or hang-up): reads go to EAGAIN from now on.
+  bool peer_closed_seen_ = false;
   bool dispatching_callbacks_ = false;
 };
 

@@ -31,9 +31,11 @@ IoResult RawTransportSocket::doRead(buffer::Buffer& buffer) {
       break;
     }
     result.bytes_processed += static_cast<uint64_t>(rc.bytes);
+    // A short read emptied the socket, and bytes arriving after it raise a
+    // new edge. Not so a FIN or a reset that came with these bytes: once the
+    // connection has seen one (or cannot tell), reading goes on to EAGAIN.
+    if (static_cast<size_t>(rc.bytes) < chunk && callbacks_->shortReadDrainsSocket()) break;
     if (static_cast<size_t>(rc.bytes) == chunk) chunk = kBulkReadChunk;
-    // Edge-triggered, so reading goes on until EAGAIN even after a short
-    // read: a FIN or a reset that arrived with the bytes raises no new edge.
     if (result.bytes_processed >= kMaxReadPerEvent || callbacks_->shouldDrainReadBuffer()) {
       // Stopping before the socket is drained: no new edge will come for
       // what is left, so ask to be called again.

@@ -55,6 +55,11 @@ class TransportSocketCallbacks {
   virtual void raiseEvent(ConnectionEvent event) = 0;
   // Asks the connection to call doWrite() (e.g. handshake bytes are pending).
   virtual void flushWriteBuffer() = 0;
+  // True when a read that returned fewer bytes than it asked for proves the
+  // socket empty, so doRead() may stop there instead of reading on to
+  // EAGAIN: no end of stream, reset or hang-up has been reported that a read
+  // still has to pick up. False: read to EAGAIN.
+  virtual bool shortReadDrainsSocket() const = 0;
 };
 
 class TransportSocket {

@@ -26,6 +26,7 @@ class FakeTransportCallbacks : public network::TransportSocketCallbacks {
   void setTransportSocketIsReadable() override {}
   void raiseEvent(network::ConnectionEvent event) override { events.push_back(event); }
   void flushWriteBuffer() override { ++flush_requests; }
+  bool shortReadDrainsSocket() const override { return false; }
 
   std::vector<network::ConnectionEvent> events;
   int flush_requests = 0;
