@@ -25,7 +25,11 @@ extern "C" int __wrap_epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
 }
 
 extern "C" int __wrap_epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout) {
-  remora::event::wait_wrapped.store(true, std::memory_order_relaxed);
+  // Written once: every worker's loop passes here, and a store per call
+  // would bounce the flag's cache line between cores.
+  if (!remora::event::wait_wrapped.load(std::memory_order_relaxed)) {
+    remora::event::wait_wrapped.store(true, std::memory_order_relaxed);
+  }
   int n = __real_epoll_wait(epfd, events, maxevents, timeout);
   for (int i = 0; i < n; ++i) {
     const uint32_t what = events[i].events;  // (a packed struct: no reference)

@@ -66,8 +66,9 @@ void ClientConnectionImpl::setConnectTimeout(std::chrono::milliseconds timeout) 
 void ClientConnectionImpl::onConnectReady(uint32_t events) {
   // The socket is watched only from connect() on, so this edge is the
   // outcome of the connect, not a wake-up of a socket still unconnected. A
-  // failed connect always raises EPOLLERR, which libevent reports as read and
-  // write; writable alone means connected, without asking SO_ERROR.
+  // failed connect always raises EPOLLERR, which arrives as read and write
+  // (and kClosed: event/epoll_wrap.h); writable alone means connected,
+  // without asking SO_ERROR.
   int err = immediate_error_;
   if (err == 0 && events != event::FileReady::kWrite) err = socketError(socket_.fd());
   // The timer is of no further use; long-lived connections do not keep it.

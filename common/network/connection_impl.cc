@@ -36,9 +36,10 @@ ConnectionImpl::ConnectionImpl(event::Dispatcher& dispatcher, SocketFd&& socket,
 void ConnectionImpl::watchSocket() {
   if (!socket_.valid()) return;
   // Edge-triggered for reads and writes at once: the socket is registered
-  // with epoll once and removed once, whatever the connection does in
-  // between. Pausing reads or waiting for writability changes no kernel
-  // state; a lost edge is made up for with activate() (see readDisable()).
+  // with epoll once and leaves it when closed (stopBeforeClose()), whatever
+  // the connection does in between. Pausing reads or waiting for writability
+  // changes no kernel state; a lost edge is made up for with activate() (see
+  // readDisable()).
   // kClosed (EPOLLRDHUP, and resets and hang-ups too: event/epoll_wrap.h)
   // tells an end of stream from data, so a short read may end a read event.
   socket_event_.watch(
