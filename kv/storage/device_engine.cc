@@ -182,13 +182,7 @@ Result<std::optional<RecordMeta>> DeviceEngine::readMeta(uint32_t partition, con
   std::lock_guard<std::mutex> lock(state_->locks.of(partition));
   const index::IndexEntry* e = findLive(partition, digest);
   if (e == nullptr) return std::optional<RecordMeta>();
-  RecordMeta meta;
-  meta.set_name = state_->sets.nameOf(e->setId());
-  meta.generation = e->generation();
-  meta.void_time = e->voidTime();
-  meta.last_update_time_ms = e->lastUpdateMs();
-  meta.has_user_key = e->hasUserKey();
-  return std::optional<RecordMeta>(std::move(meta));
+  return std::optional<RecordMeta>(recordMetaOf(*e, state_->sets));
 }
 
 Result<bool> DeviceEngine::exists(uint32_t partition, const Digest& digest) {

@@ -51,13 +51,7 @@ Result<std::optional<RecordMeta>> MemoryEngine::readMeta(uint32_t partition, con
   if (e == nullptr || !live(*e)) {
     return std::optional<RecordMeta>();
   }
-  RecordMeta meta;
-  meta.set_name = sets_.nameOf(e->setId());
-  meta.generation = e->generation();
-  meta.void_time = e->voidTime();
-  meta.last_update_time_ms = e->lastUpdateMs();
-  meta.has_user_key = e->hasUserKey();
-  return std::optional<RecordMeta>(std::move(meta));
+  return std::optional<RecordMeta>(recordMetaOf(*e, sets_));
 }
 
 Result<bool> MemoryEngine::exists(uint32_t partition, const Digest& digest) {

@@ -68,4 +68,14 @@ std::string SetRegistry::nameOf(uint16_t id) const {
   return names_[id - 1];
 }
 
+RecordMeta recordMetaOf(const index::IndexEntry& e, const SetRegistry& sets) {
+  RecordMeta meta;
+  meta.set_name = sets.nameOf(e.setId());
+  meta.generation = e.generation();
+  meta.void_time = e.voidTime();
+  meta.last_update_time_ms = e.lastUpdateMs();
+  meta.has_user_key = e.hasUserKey();
+  return meta;
+}
+
 }  // namespace remora::kv::storage

@@ -13,6 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kv/index/index_entry.h"
+#include "kv/storage/record.h"
+
 namespace remora::kv::storage {
 
 class SetRegistry {
@@ -35,5 +38,9 @@ class SetRegistry {
   std::unordered_map<std::string, uint16_t> ids_;
   std::vector<std::string> names_;  // names_[id - 1]
 };
+
+// What the index entry `e` says of its record, its set named through `sets`
+// (Engine::readMeta of both engines).
+RecordMeta recordMetaOf(const index::IndexEntry& e, const SetRegistry& sets);
 
 }  // namespace remora::kv::storage
