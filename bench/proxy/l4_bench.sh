@@ -19,7 +19,8 @@
 #          --remora PATH (default: build/bench/proxy/remora, else build/rel/proxy/remora).
 # Env: PROXY_CPU (1), TOOLS_CPU (0), CPS_CONNS (50), CPS_SIZE (64), BULK_SECONDS, CPS_SECONDS,
 #      IDLE_CONNS (override the defaults of the mode), PHASES ("bulk cps memory": a subset runs
-#      only those tests).
+#      only those tests), SOCKMAP=1 adds the bulk test of a kernel-only forwarder (sockmap/;
+#      root, clang and libbpf-dev).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,6 +55,9 @@ else
   IDLE_CONNS=${IDLE_CONNS:-10000}; REPS=${REPS:-3}
 fi
 SYSTEMS=(direct direct-1cpu haproxy haproxy-splice nginx remora)
+SOCKMAP=${SOCKMAP:-0}
+[[ $SOCKMAP == 1 ]] && SYSTEMS+=(sockmap)
+bulk_only() { [[ $1 == sockmap ]]; }
 NGINX_STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
 # ---- prerequisites -------------------------------------------------------------------------
@@ -62,6 +66,10 @@ command -v haproxy >/dev/null || missing+=(haproxy)
 command -v nginx >/dev/null || missing+=(nginx)
 [[ -f $NGINX_STREAM_MODULE ]] || missing+=(libnginx-mod-stream)
 command -v iperf3 >/dev/null || missing+=(iperf3)
+if [[ $SOCKMAP == 1 ]]; then
+  command -v clang >/dev/null || missing+=(clang)
+  [[ -f /usr/include/bpf/libbpf.h ]] || missing+=(libbpf-dev)
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing missing packages: ${missing[*]}" >&2
   if [[ $(id -u) != 0 ]]; then echo "not root: apt-get install ${missing[*]} first" >&2; exit 2; fi
@@ -119,6 +127,11 @@ REMORA_BUILT=$(date -r "$REMORA_SRC" '+%Y-%m-%d %H:%M')
 mkdir -p "$WORK/bin" && cp "$REMORA_SRC" "$WORK/bin/remora"
 REMORA=$WORK/bin/remora
 g++ -std=c++20 -O2 -Wall -Wextra -o "$LOAD" "$HERE/l4load.cc"
+if [[ $SOCKMAP == 1 ]]; then
+  clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" \
+    -c "$HERE/sockmap/sockmap_redirect.bpf.c" -o "$WORK/sockmap_redirect.bpf.o"
+  g++ -std=c++20 -O2 -Wall -Wextra -o "$WORK/sockmap_forwarder" "$HERE/sockmap/sockmap_forwarder.cc" -lbpf
+fi
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
@@ -296,6 +309,14 @@ EOF
       wait_listening "$FRONT_PORT" 10 || { proxy_failed "$dir"; return 1; }
       PROXY_RSS_PIDS=("$PROXY_PID")
       ;;
+    sockmap)
+      taskset -c "$PROXY_CPU" "$WORK/sockmap_forwarder" "$FRONT_PORT" "$up" "$WORK/sockmap_redirect.bpf.o" \
+        >"$dir/log" 2>&1 &
+      PROXY_PID=$!
+      PIDS+=("$PROXY_PID")
+      wait_listening "$FRONT_PORT" 10 || { proxy_failed "$dir"; return 1; }
+      PROXY_RSS_PIDS=("$PROXY_PID")
+      ;;
   esac
 }
 
@@ -330,29 +351,45 @@ stop_proxy() {
 RAW=$WORK/raw.txt  # lines: metric system rep value
 : >"$RAW"
 
-iperf_run() {  # port extra-args... -> Gbit/s received, or "err"
-  local out=$WORK/iperf3_client.txt
+# Busy jiffies and all jiffies of one CPU, from /proc/stat.
+cpu_jiffies() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+busy_pct() {  # before after -> percent busy in between
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
+    printf "%.0f", (t > 0) ? 100 * (y[1] - x[1]) / t : 0 }'
+}
+
+# iperf_run port extra-args... -> "Gbit/s tools% proxy%": the rate received, and how busy
+# TOOLS_CPU and PROXY_CPU were meanwhile (where the work of moving the bytes lands); "err" fields
+# when iperf3 fails.
+iperf_run() {
+  local out=$WORK/iperf3_client.txt t0 p0
+  t0=$(cpu_jiffies "$TOOLS_CPU") p0=$(cpu_jiffies "$PROXY_CPU")
   if timeout $((BULK_SECONDS + 30)) taskset -c "$TOOLS_CPU" \
       iperf3 -c 127.0.0.1 -p "$1" -t "$BULK_SECONDS" -f g "${@:2}" >"$out" 2>&1; then
-    awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Gbits/sec") v = $(i-1) } END { print (v == "" ? "err" : v) }' "$out"
+    local t1 p1
+    t1=$(cpu_jiffies "$TOOLS_CPU") p1=$(cpu_jiffies "$PROXY_CPU")
+    echo "$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Gbits/sec") v = $(i-1) } END { print (v == "" ? "err" : v) }' "$out")" \
+      "$(busy_pct "$t0" "$t1") $(busy_pct "$p0" "$p1")"
   else
     log "iperf3 failed: $(tail -2 "$out" | tr '\n' ' ')"
-    echo err
+    echo err err err
   fi
 }
 
 bench_bulk() {  # system rep
-  local sys=$1 rep=$2 fwd rev
+  local sys=$1 rep=$2 fwd rev tools_busy proxy_busy
   start_iperf_server "$(server_cpu "$sys")"
   if ! start_proxy "$sys" "$UP_PORT" 1000; then
     printf 'bulk %s %s err\nbulk_r %s %s err\n' "$sys" "$rep" "$sys" "$rep" >>"$RAW"
     stop_proxy "$sys" "bulk$rep"; stop_pid "$UP_PID"; return 0
   fi
-  fwd=$(iperf_run "$FRONT_PORT")
-  rev=$(iperf_run "$FRONT_PORT" -R)
+  read -r fwd tools_busy proxy_busy <<<"$(iperf_run "$FRONT_PORT")"
+  read -r rev _ _ <<<"$(iperf_run "$FRONT_PORT" -R)"
   echo "bulk $sys $rep $fwd" >>"$RAW"
   echo "bulk_r $sys $rep $rev" >>"$RAW"
-  log "bulk $sys rep $rep: ${fwd} Gbit/s, -R ${rev} Gbit/s"
+  echo "bulk_cpu_tools $sys $rep $tools_busy" >>"$RAW"
+  echo "bulk_cpu_proxy $sys $rep $proxy_busy" >>"$RAW"
+  log "bulk $sys rep $rep: ${fwd} Gbit/s (CPU $TOOLS_CPU ${tools_busy} %, CPU $PROXY_CPU ${proxy_busy} % busy), -R ${rev} Gbit/s"
   stop_proxy "$sys" "bulk$rep"
   stop_pid "$UP_PID"
 }
@@ -425,12 +462,12 @@ if has_phase bulk; then
 fi
 if has_phase cps; then
   for ((rep = 1; rep <= REPS; rep++)); do
-    for sys in $(rotate "$rep"); do bench_cps "$sys" "$rep"; done
+    for sys in $(rotate "$rep"); do bulk_only "$sys" || bench_cps "$sys" "$rep"; done
   done
 fi
 if has_phase memory; then
   for sys in "${SYSTEMS[@]}"; do
-    [[ $sys == direct* ]] || bench_memory "$sys"
+    [[ $sys == direct* ]] || bulk_only "$sys" || bench_memory "$sys"
   done
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -450,7 +487,7 @@ ms() { awk -v v="$1" 'BEGIN { if (v ~ /^[0-9.]+$/) printf "%.2f", v / 1000; else
 
 declare -A M
 for sys in "${SYSTEMS[@]}"; do
-  for metric in bulk bulk_r cps p50 p99 cps_err rss_start rss_idle idle_held; do
+  for metric in bulk bulk_r bulk_cpu_tools bulk_cpu_proxy cps p50 p99 cps_err rss_start rss_idle idle_held; do
     M[$metric,$sys]=$(median "$metric" "$sys")
   done
   M[per_pair,$sys]=$(awk -v a="${M[rss_idle,$sys]}" -v b="${M[rss_start,$sys]}" -v n="${M[idle_held,$sys]}" \
@@ -458,6 +495,9 @@ for sys in "${SYSTEMS[@]}"; do
 done
 for sys in direct direct-1cpu; do
   [[ ${M[rss_start,$sys]} == err ]] && for metric in rss_start rss_idle idle_held per_pair; do M[$metric,$sys]="–"; done
+done
+for sys in "${SYSTEMS[@]}"; do
+  bulk_only "$sys" && for metric in cps p50 p99 cps_err rss_start rss_idle idle_held per_pair; do M[$metric,$sys]="–"; done
 done
 
 REPORT=$WORK/report.md
@@ -473,10 +513,11 @@ REPORT=$WORK/report.md
   echo "Memory: VmRSS (nginx: master + worker) after start-up, and with ${IDLE_CONNS} idle proxied connections, each having echoed one byte."
   [[ -z $IDLE_NOTE ]] || echo "Note: $IDLE_NOTE."
   echo
-  echo "| system | bulk Gbit/s | ×direct | bulk -R Gbit/s | ×direct | conn/s | ×direct | p50 ms | p99 ms | conn errors | RSS start KB | RSS idle KB | idle conns | KB/idle pair |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| system | bulk Gbit/s | ×direct | CPU $TOOLS_CPU / $PROXY_CPU busy % | bulk -R Gbit/s | ×direct | conn/s | ×direct | p50 ms | p99 ms | conn errors | RSS start KB | RSS idle KB | idle conns | KB/idle pair |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for sys in "${SYSTEMS[@]}"; do
     echo "| $sys | $(fmt "${M[bulk,$sys]}" %.2f) | $(ratio "${M[bulk,$sys]}" "${M[bulk,direct]}")" \
+      "| ${M[bulk_cpu_tools,$sys]} / ${M[bulk_cpu_proxy,$sys]}" \
       "| $(fmt "${M[bulk_r,$sys]}" %.2f) | $(ratio "${M[bulk_r,$sys]}" "${M[bulk_r,direct]}")" \
       "| $(fmt "${M[cps,$sys]}" %.0f) | $(ratio "${M[cps,$sys]}" "${M[cps,direct]}")" \
       "| $(ms "${M[p50,$sys]}") | $(ms "${M[p99,$sys]}") | ${M[cps_err,$sys]}" \
@@ -516,11 +557,16 @@ REPORT=$WORK/report.md
   g "< 2 KB per idle proxied pair: ${M[per_pair,remora]} KB (${M[idle_held,remora]} of ${IDLE_CONNS} held)" \
     "a < b && $(awk -v h="${M[idle_held,remora]}" -v n="$IDLE_CONNS" 'BEGIN { print (h == n) ? 1 : 0 }')" \
     "${M[per_pair,remora]}" 2
+  if [[ $SOCKMAP == 1 ]]; then
+    echo
+    echo "Kernel-only forwarding (sockmap, no proxy process in the data path): $(fmt "${M[bulk,sockmap]}" %.2f) / $(fmt "${M[bulk_r,sockmap]}" %.2f) Gbit/s" \
+      "= $(ratio "${M[bulk,sockmap]}" "${M[bulk,direct-1cpu]}")× / $(ratio "${M[bulk_r,sockmap]}" "${M[bulk_r,direct-1cpu]}")× direct-1cpu."
+  fi
   echo
   echo "Samples per round (Gbit/s, conn/s):"
   echo
   for sys in "${SYSTEMS[@]}"; do
-    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
+    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); CPU busy $(samples bulk_cpu_tools "$sys") / $(samples bulk_cpu_proxy "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
   done
   if [[ -s $REMORA_NOTES ]]; then
     echo
