@@ -53,26 +53,28 @@ void PartitionTable::prefetch(const storage::Digest& digest) const {
   __builtin_prefetch(slots_.data() + homeOf(hashOf(digest)));
   if (next_unused_ % kChunkEntries != 0) {
     // Where an insert puts its entry (unless a freed one is reused).
-    __builtin_prefetch(&chunks_[next_unused_ / kChunkEntries][next_unused_ % kChunkEntries], 1);
+    __builtin_prefetch(last_chunk_ + next_unused_ % kChunkEntries, 1);
   }
 }
 
-uint32_t PartitionTable::allocateEntry() {
+IndexEntry& PartitionTable::allocateEntry(uint32_t& index) {
   // count_ < next_unused_ says whether a freed entry exists without touching
   // free_entries_ (another cache line).
   if (count_ < next_unused_ && !free_entries_.empty()) {
-    const uint32_t index = free_entries_.back();
+    index = free_entries_.back();
     free_entries_.pop_back();
-    return index;
+    return entryAt(index);
   }
   if (next_unused_ % kChunkEntries == 0) {
     if (arena_ == nullptr) {
       own_arena_ = std::make_unique<EntryArena>(kChunkEntries);
       arena_ = own_arena_.get();
     }
-    chunks_.push_back(arena_->allocate());
+    last_chunk_ = arena_->allocate();
+    chunks_.push_back(last_chunk_);
   }
-  return next_unused_++;
+  index = next_unused_++;
+  return last_chunk_[index % kChunkEntries];
 }
 
 IndexEntry* PartitionTable::findOrInsert(const storage::Digest& digest, bool& created) {
@@ -89,8 +91,8 @@ IndexEntry* PartitionTable::findOrInsert(const storage::Digest& digest, bool& cr
   if ((static_cast<uint64_t>(count_) + 1) * 5 > static_cast<uint64_t>(slots_.size()) * 4) {
     grow();
   }
-  const uint32_t index = allocateEntry();
-  IndexEntry& entry = entryAt(index);
+  uint32_t index = 0;
+  IndexEntry& entry = allocateEntry(index);
   entry = IndexEntry{};
   entry.setDigest(digest);
   size_t pos = homeOf(hash);

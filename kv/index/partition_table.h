@@ -75,15 +75,18 @@ class alignas(64) PartitionTable {
   // Slot position of `digest`, or -1 if absent.
   int64_t findSlot(const storage::Digest& digest, uint64_t hash);
   void grow();
-  uint32_t allocateEntry();
+  // Sets `index` to the entry's index.
+  IndexEntry& allocateEntry(uint32_t& index);
 
-  // Hot: read or written by every lookup and insert.
+  // Hot: read or written by every lookup and insert (one cache line).
   std::vector<uint32_t> slots_;
   std::vector<IndexEntry*> chunks_;
-  EntryArena* arena_;
+  // chunks_.back(): where new entries go, without a miss on chunks_' array.
+  IndexEntry* last_chunk_ = nullptr;
   uint32_t count_ = 0;
   uint32_t next_unused_ = 0;  // entries [0, next_unused_) were handed out at least once
   // Cold.
+  EntryArena* arena_;                   // used once per kChunkEntries new entries
   std::vector<uint32_t> free_entries_;  // count_ == next_unused_ - free_entries_.size()
   std::unique_ptr<EntryArena> own_arena_;
 };
