@@ -1,6 +1,7 @@
 #include "kv/node/record_executor.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "kv/node/bin_ops.h"
 #include "kv/node/storage_result.h"
@@ -24,6 +25,15 @@ constexpr uint32_t kMaxGeneration = 0xFFFF;
 template <typename R>
 bool isAlive(const std::optional<R>& rec, uint32_t now_void_time) {
   return rec.has_value() && (rec->void_time == 0 || rec->void_time > now_void_time);
+}
+
+// Aerospike's set-name rules (set_name_check and set_name_check_on_update in
+// as/src/transaction/rw_utils.c): an update must name the record's set
+// exactly, "no set" included, so a record never moves to another set; a read
+// or a delete may leave the set out (an empty set field counts as none), but
+// a set it names must be the record's. A mismatch is PARAMETER_ERROR.
+bool setNameMatches(std::string_view stored, std::string_view requested, bool is_update) {
+  return (requested.empty() && !is_update) || stored == requested;
 }
 
 bool isWriteOp(OpType op) {
@@ -166,6 +176,7 @@ ResultCode RecordExecutor::executeRead(Namespace& ns, uint32_t pid, const Record
   if (!read) return resultForStorageError(read.error());
   auto& rec = *read;
   if (!isAlive(rec, now)) return ResultCode::kRecordNotFound;
+  if (!setNameMatches(rec->set_name, cmd.set, false)) return ResultCode::kParameterError;
   reply.generation = rec->generation;
   reply.void_time = rec->void_time;
 
@@ -275,6 +286,9 @@ ResultCode RecordExecutor::executeWrite(Namespace& ns, uint32_t pid, const Recor
   if (alive && (h.info2 & info2::kGenerationGt) && h.generation <= old->generation) {
     reply.generation = old->generation;
     return ResultCode::kGenerationError;
+  }
+  if (alive && !setNameMatches(old->set_name, cmd.set, !is_delete)) {
+    return ResultCode::kParameterError;
   }
   if (alive && !cmd.key.empty() && body && body->user_key) {
     const auto& [type, value] = *body->user_key;

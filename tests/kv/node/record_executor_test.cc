@@ -1,5 +1,8 @@
 #include "kv/node/record_executor.h"
 
+#include <optional>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "kv/storage/device_engine.h"
@@ -337,6 +340,70 @@ TEST_F(RecordExecutorTest, ReplaceReadsTheOldRecordOnlyToCheckOrKeepAStoredKey) 
   del.info2(info2::kWrite | info2::kDelete);
   EXPECT_EQ(rc(single(node_, del)), kOk);
   EXPECT_EQ(node_.engine->reads.load(), reads);
+}
+
+// Aerospike answers PARAMETER_ERROR to an update whose set differs from the
+// stored record's, a missing set included (set_name_check_on_update).
+TEST_F(RecordExecutorTest, UpdateNamingAnotherSetThanTheRecordsIsAParameterError) {
+  ASSERT_EQ(rc(put("k", "s", "v1")), kOk);
+  const auto digest = digestOf("demo", "k");
+  auto write = [&](std::optional<std::string> set, uint8_t i3) {
+    protocol::RequestBuilder b;
+    b.field(protocol::FieldType::kNamespace, "test");
+    if (set) b.field(protocol::FieldType::kSet, *set);
+    b.field(protocol::FieldType::kDigest,
+            std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    b.info2(info2::kWrite).info3(i3).op(OpType::kWrite, ParticleType::kString, "s", "v2");
+    return rc(single(node_, b));
+  };
+  EXPECT_EQ(write("other", 0), kParam);
+  EXPECT_EQ(write("other", info3::kCreateOrReplace), kParam);  // decided from the index
+  EXPECT_EQ(write(std::nullopt, 0), kParam);
+  EXPECT_EQ(write("", 0), kParam);  // an empty set field is no set
+  auto r = get("k");
+  ASSERT_EQ(rc(r), kOk);
+  EXPECT_EQ(value(r, "s"), "v1");
+  EXPECT_EQ(r.header.generation, 1u);
+  EXPECT_EQ(write("demo", 0), kOk);
+
+  // A record without a set refuses a write that names one.
+  const auto setless = digestOf("", "k2");
+  protocol::RequestBuilder create;
+  create.key("test", "", setless).info2(info2::kWrite);
+  create.op(OpType::kWrite, ParticleType::kString, "s", "v");
+  ASSERT_EQ(rc(single(node_, create)), kOk);
+  protocol::RequestBuilder named;
+  named.key("test", "demo", setless).info2(info2::kWrite);
+  named.op(OpType::kWrite, ParticleType::kString, "s", "v");
+  EXPECT_EQ(rc(single(node_, named)), kParam);
+}
+
+// A read or a delete may leave the set out, but a set it names must be the
+// record's (Aerospike's set_name_check).
+TEST_F(RecordExecutorTest, ReadOrDeleteNamingAnotherSetIsAParameterError) {
+  ASSERT_EQ(rc(put("k", "s", "v")), kOk);
+  const auto digest = digestOf("demo", "k");
+  auto byDigest = [&](std::optional<std::string> set, bool remove) {
+    protocol::RequestBuilder b;
+    b.field(protocol::FieldType::kNamespace, "test");
+    if (set) b.field(protocol::FieldType::kSet, *set);
+    b.field(protocol::FieldType::kDigest,
+            std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    if (remove) {
+      b.info2(info2::kWrite | info2::kDelete);
+    } else {
+      b.info1(info1::kRead | info1::kGetAll);
+    }
+    return rc(single(node_, b));
+  };
+  EXPECT_EQ(byDigest("other", false), kParam);
+  EXPECT_EQ(byDigest(std::nullopt, false), kOk);
+  EXPECT_EQ(byDigest("", false), kOk);
+  EXPECT_EQ(byDigest("demo", false), kOk);
+  EXPECT_EQ(byDigest("other", true), kParam);
+  EXPECT_EQ(rc(get("k")), kOk);  // the refused delete left it
+  EXPECT_EQ(byDigest(std::nullopt, true), kOk);
+  EXPECT_EQ(rc(get("k")), kNotFound);
 }
 
 TEST_F(RecordExecutorTest, StorageErrorsMapToResultCodes) {
