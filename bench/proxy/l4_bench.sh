@@ -389,6 +389,7 @@ bench_bulk() {  # system rep
   echo "bulk_r $sys $rep $rev" >>"$RAW"
   echo "bulk_cpu_tools $sys $rep $tools_busy" >>"$RAW"
   echo "bulk_cpu_proxy $sys $rep $proxy_busy" >>"$RAW"
+  echo "bulk_cpu $sys $rep $tools_busy/$proxy_busy" >>"$RAW"
   log "bulk $sys rep $rep: ${fwd} Gbit/s (CPU $TOOLS_CPU ${tools_busy} %, CPU $PROXY_CPU ${proxy_busy} % busy), -R ${rev} Gbit/s"
   stop_proxy "$sys" "bulk$rep"
   stop_pid "$UP_PID"
@@ -566,7 +567,7 @@ REPORT=$WORK/report.md
   echo "Samples per round (Gbit/s, conn/s):"
   echo
   for sys in "${SYSTEMS[@]}"; do
-    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); CPU busy $(samples bulk_cpu_tools "$sys") / $(samples bulk_cpu_proxy "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
+    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); CPU $TOOLS_CPU/$PROXY_CPU busy % $(samples bulk_cpu "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
   done
   if [[ -s $REMORA_NOTES ]]; then
     echo

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "common/assert.h"
 #include "common/event/epoll_wrap.h"
@@ -280,6 +281,11 @@ bool ConnectionImpl::startSplicing(Connection& peer, SpliceCallbacks& callbacks)
     REMORA_LOG(debug, logging::Component::Connection, "[C{}] no splice: {}", id_,
                pipe.error().message);
     return false;
+  }
+  if (!SplicePipe::capSinkUnsent(target->socket_.fd())) {
+    // Only where the bytes get transmitted changes; splicing still works.
+    REMORA_LOG(debug, logging::Component::Connection, "[C{}] TCP_NOTSENT_LOWAT: {}", target->id_,
+               std::strerror(errno));
   }
   splice_ = std::make_unique<Splice>(Splice{target, &callbacks, std::move(*pipe)});
   target->splice_source_ = this;

@@ -1,6 +1,9 @@
 #include "common/network/splice_pipe.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +23,11 @@ Result<SplicePipe> SplicePipe::create() {
   int size = ::fcntl(fds[1], F_SETPIPE_SZ, static_cast<int>(kCapacity));
   if (size < 0) size = ::fcntl(fds[1], F_GETPIPE_SZ);
   return SplicePipe(fds[0], fds[1], size > 0 ? static_cast<size_t>(size) : 65536);
+}
+
+bool SplicePipe::capSinkUnsent(int sink_fd) {
+  int lowat = kSinkNotSentLowat;
+  return ::setsockopt(sink_fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat)) == 0;
 }
 
 SplicePipe::SplicePipe(int read_fd, int write_fd, size_t capacity)

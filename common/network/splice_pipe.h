@@ -29,6 +29,17 @@ class SplicePipe {
 
   static constexpr size_t kCapacity = 256 * 1024;
 
+  // TCP_NOTSENT_LOWAT for the socket a pipe drains into: that socket takes
+  // bytes only while fewer than this many wait unsent in it, so the rest stays
+  // in the pipe and goes out from the proxy's own splice call. Without the
+  // cap, bytes the socket cannot send at once wait in the kernel and are sent
+  // as ACKs come in, in the softirq of the core that handles those ACKs; on
+  // one host that is the peer's core, which then also did the proxy's
+  // transmit work (bulk through the proxy: docs/benchmarks.md).
+  static constexpr int kSinkNotSentLowat = 64 * 1024;
+  // Sets it on `sink_fd`; false (errno set) where the kernel lacks it.
+  static bool capSinkUnsent(int sink_fd);
+
  private:
   SplicePipe(int read_fd, int write_fd, size_t capacity);
   int read_fd_ = -1;

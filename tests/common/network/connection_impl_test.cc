@@ -15,6 +15,7 @@
 #include "common/network/listener.h"
 #include "common/network/raw_transport_socket.h"
 #include "common/network/socket.h"
+#include "common/network/splice_pipe.h"
 #include "tests/test_support/wait.h"
 
 namespace remora::network {
@@ -131,6 +132,44 @@ TEST_F(ConnectionImplTest, AcceptedAndOutboundSocketsHaveNagleOff) {
   };
   EXPECT_TRUE(noDelay(client->fd()));
   EXPECT_TRUE(noDelay(server_->fd()));
+}
+
+struct SpliceCounter : public SpliceCallbacks {
+  void onSpliced(uint64_t bytes) override { spliced += bytes; }
+  uint64_t spliced = 0;
+};
+
+// Bytes from one accepted connection are spliced into another: they reach the
+// second connection's peer, never the first one's read sink, and the socket
+// they are spliced into keeps at most SplicePipe::kSinkNotSentLowat unsent.
+TEST_F(ConnectionImplTest, SplicedBytesReachThePeerAndTheSinkCapsItsUnsentBytes) {
+  auto sender = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] { return server_ != nullptr; }));
+  ConnectionPtr source = std::move(server_);
+  Recorder source_events;
+  source->setReadSink(&source_events);
+  auto sink = connectClient();
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+    return server_ != nullptr && client_events_.has(ConnectionEvent::Connected);
+  }));
+  SpliceCounter counter;
+  ASSERT_TRUE(source->startSplicing(*sink, counter));
+  int lowat = 0;
+  socklen_t len = sizeof(lowat);
+  ASSERT_EQ(::getsockopt(sink->fd(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, &len), 0);
+  EXPECT_EQ(lowat, SplicePipe::kSinkNotSentLowat);
+
+  std::string payload(300 * 1024, 'x');
+  for (size_t i = 0; i < payload.size(); i += 997) payload[i] = static_cast<char>('a' + i % 26);
+  buffer::Buffer out;
+  out.add(payload);
+  sender->write(out, false);
+  ASSERT_TRUE(testing::runUntil(*dispatcher_, [&] {
+    return server_events_.received.size() == payload.size();
+  }));
+  EXPECT_EQ(server_events_.received, payload);
+  EXPECT_EQ(counter.spliced, payload.size());
+  EXPECT_TRUE(source_events.received.empty());
 }
 
 TEST_F(ConnectionImplTest, ConnectToAClosedPortRaisesRemoteClose) {
