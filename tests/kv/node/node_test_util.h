@@ -4,7 +4,9 @@
 // request/response helpers around RequestHandler.
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/stats/store.h"
@@ -58,6 +60,18 @@ inline protocol::RequestBuilder keyed(const std::string& set, const std::string&
                                       const std::string& ns = "test") {
   protocol::RequestBuilder b;
   b.key(ns, set, digestOf(set, key));
+  return b;
+}
+
+// A request addressed by `digest` alone in namespace "test", with a SET field
+// holding `set`, or none at all when `set` is nullopt.
+inline protocol::RequestBuilder digestOnly(const protocol::Digest& digest,
+                                           const std::optional<std::string>& set) {
+  protocol::RequestBuilder b;
+  b.field(protocol::FieldType::kNamespace, "test");
+  if (set) b.field(protocol::FieldType::kSet, *set);
+  b.field(protocol::FieldType::kDigest,
+          std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
   return b;
 }
 

@@ -348,11 +348,7 @@ TEST_F(RecordExecutorTest, UpdateNamingAnotherSetThanTheRecordsIsAParameterError
   ASSERT_EQ(rc(put("k", "s", "v1")), kOk);
   const auto digest = digestOf("demo", "k");
   auto write = [&](std::optional<std::string> set, uint8_t i3) {
-    protocol::RequestBuilder b;
-    b.field(protocol::FieldType::kNamespace, "test");
-    if (set) b.field(protocol::FieldType::kSet, *set);
-    b.field(protocol::FieldType::kDigest,
-            std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    auto b = digestOnly(digest, set);
     b.info2(info2::kWrite).info3(i3).op(OpType::kWrite, ParticleType::kString, "s", "v2");
     return rc(single(node_, b));
   };
@@ -384,11 +380,7 @@ TEST_F(RecordExecutorTest, ReadOrDeleteNamingAnotherSetIsAParameterError) {
   ASSERT_EQ(rc(put("k", "s", "v")), kOk);
   const auto digest = digestOf("demo", "k");
   auto byDigest = [&](std::optional<std::string> set, bool remove) {
-    protocol::RequestBuilder b;
-    b.field(protocol::FieldType::kNamespace, "test");
-    if (set) b.field(protocol::FieldType::kSet, *set);
-    b.field(protocol::FieldType::kDigest,
-            std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    auto b = digestOnly(digest, set);
     if (remove) {
       b.info2(info2::kWrite | info2::kDelete);
     } else {
