@@ -110,6 +110,8 @@ for size in $RECORD_SIZES; do
 done
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+FILE_LABEL="new sparse file"
+[[ $PREWRITTEN == 1 ]] && FILE_LABEL="prewritten file"
 
 echo "dir=$WORK ($(df -PT "$WORK" | awk 'NR == 2 { print $2 }')) duration=${DURATION}s mode=$MODE cpus=$(nproc) sizes=$RECORD_SIZES" >&2
 
@@ -139,9 +141,9 @@ run_remora() {
   if [[ $MODE == storage ]]; then
     n=${RECORDS:-$((SWEEP_BYTES / size))}
     ((n >= 1)) || n=1
-    local prewrite=() file_label="new sparse file"
-    if [[ $PREWRITTEN == 1 ]]; then prewrite=(--prewrite); file_label="prewritten file"; fi
-    echo "== kv_storage_bench: $n x $size B records, $WRITERS writer thread(s), buffered (flush + fdatasync at the end), $file_label (load $R_LOAD)" >&2
+    local prewrite=()
+    if [[ $PREWRITTEN == 1 ]]; then prewrite=(--prewrite); fi
+    echo "== kv_storage_bench: $n x $size B records, $WRITERS writer thread(s), buffered (flush + fdatasync at the end), $FILE_LABEL (load $R_LOAD)" >&2
     out=$(run_bounded "$STORAGE_BENCH" --records "$n" --value-size "$size" --dir "$WORK" \
       --threads "$WRITERS" --reads "$READS" "${prewrite[@]}")
     echo "$out" >&2
@@ -225,9 +227,7 @@ echo "fio after: $FIO_AFTER MB/s" >&2
 FIO_MEAN=$(awk -v a="$FIO_BEFORE" -v b="$FIO_AFTER" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 
 if [[ $MODE == storage ]]; then
-  file_label="new sparse file"
-  [[ $PREWRITTEN == 1 ]] && file_label="prewritten file"
-  REMORA_LABEL="device engine (kv_storage_bench), $WRITERS writer thread(s), $file_label"
+  REMORA_LABEL="device engine (kv_storage_bench), $WRITERS writer thread(s), $FILE_LABEL"
 else
   REMORA_LABEL="remora-kvd device namespace via remora-kv-bench, concurrency $CONCURRENCY"
 fi

@@ -389,7 +389,6 @@ bench_bulk() {  # system rep
   echo "bulk_r $sys $rep $rev" >>"$RAW"
   echo "bulk_cpu_tools $sys $rep $tools_busy" >>"$RAW"
   echo "bulk_cpu_proxy $sys $rep $proxy_busy" >>"$RAW"
-  echo "bulk_cpu $sys $rep $tools_busy/$proxy_busy" >>"$RAW"
   log "bulk $sys rep $rep: ${fwd} Gbit/s (CPU $TOOLS_CPU ${tools_busy} %, CPU $PROXY_CPU ${proxy_busy} % busy), -R ${rev} Gbit/s"
   stop_proxy "$sys" "bulk$rep"
   stop_pid "$UP_PID"
@@ -480,6 +479,11 @@ median() {
     awk '{ v[++n] = $1 } END { if (n == 0) print "err"; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'
 }
 samples() { awk -v m="$1" -v s="$2" '$1 == m && $2 == s { printf "%s%s", sep, $4; sep = " / " }' "$RAW"; }
+# cpu_samples SYSTEM -> "tools/proxy" busy percent per bulk round, comma-separated.
+cpu_samples() {
+  awk -v s="$1" '$2 != s { next } $1 == "bulk_cpu_tools" { t[$3] = $4; r[++n] = $3 }
+    $1 == "bulk_cpu_proxy" { p[$3] = $4 } END { for (i = 1; i <= n; i++) printf "%s%s/%s", (i > 1 ? ", " : ""), t[r[i]], p[r[i]] }' "$RAW"
+}
 ratio() {  # a b -> a/b with 2 decimals, or "–"
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b; else printf "–" }'
 }
@@ -567,7 +571,7 @@ REPORT=$WORK/report.md
   echo "Samples per round (Gbit/s, conn/s):"
   echo
   for sys in "${SYSTEMS[@]}"; do
-    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); CPU $TOOLS_CPU/$PROXY_CPU busy % $(samples bulk_cpu "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
+    echo "- $sys: bulk $(samples bulk "$sys"); bulk -R $(samples bulk_r "$sys"); CPU $TOOLS_CPU/$PROXY_CPU busy % $(cpu_samples "$sys"); conn/s $(samples cps "$sys"); conn errors $(samples cps_err "$sys")"
   done
   if [[ -s $REMORA_NOTES ]]; then
     echo
